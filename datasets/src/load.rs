@@ -1,0 +1,152 @@
+//! From a registry entry to tables: read and verify each file, decode it,
+//! and hand it to the parser for its format.
+
+use crate::datadir::{DataDir, sha256_hex};
+use crate::error::{DataError, Result};
+use crate::formats::{self, ReadOptions};
+use crate::registry::{Entry, Format};
+use crate::table::{Table, Task};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A dataset as its files hold it.
+#[derive(Debug, Clone)]
+pub enum Tables {
+    /// The authors' fixed train/test pairs (`tsoulos-train-test`).
+    Pairs(Vec<(Table, Table)>),
+    /// One table, to be split by a protocol.
+    Single(Table),
+}
+
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub id: String,
+    pub task: Task,
+    pub tables: Tables,
+    /// Hash of the files' contents and the read options: part of every cell key.
+    pub content_hash: String,
+    pub notes: Vec<String>,
+}
+
+impl Dataset {
+    /// All rows once: the single table, or the first pair's train and test
+    /// parts together (every pair holds the whole dataset).
+    pub fn full(&self) -> Table {
+        match &self.tables {
+            Tables::Single(t) => t.clone(),
+            Tables::Pairs(p) => p[0].0.concat(&p[0].1),
+        }
+    }
+
+    pub fn features(&self) -> usize {
+        match &self.tables {
+            Tables::Single(t) => t.d,
+            Tables::Pairs(p) => p[0].0.d,
+        }
+    }
+}
+
+pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Dataset> {
+    let mut texts = Vec::with_capacity(entry.files.len());
+    let mut hashes = format!("{options:?}");
+    for file in &entry.files {
+        let bytes = dir.read(entry, file)?;
+        hashes.push_str(&sha256_hex(&bytes));
+        let path = if entry.is_embedded() {
+            PathBuf::from(format!("<embedded>/{}", file.path))
+        } else {
+            dir.file_path(file)
+        };
+        texts.push((decode(&path, bytes)?, path));
+    }
+    let text = |i: usize| (texts[i].0.as_str(), texts[i].1.as_path());
+    let tables = match entry.format {
+        Format::TsoulosTrainTest => {
+            if texts.len() % 2 != 0 {
+                return Err(registry_error(
+                    entry,
+                    "tsoulos-train-test lists train/test files in pairs",
+                ));
+            }
+            let pairs = (0..texts.len() / 2)
+                .map(|k| {
+                    let (tr, trp) = text(2 * k);
+                    let (te, tep) = text(2 * k + 1);
+                    Ok((
+                        formats::parse_tsoulos(tr, trp, options.reader)?,
+                        formats::parse_tsoulos(te, tep, options.reader)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Tables::Pairs(pairs)
+        }
+        Format::KeelDat => {
+            Tables::Single(formats::parse_keel(text(0).0, text(0).1, options.missing)?)
+        }
+        Format::KeelDatHeaderless => Tables::Single(formats::parse_keel_headerless(
+            text(0).0,
+            text(0).1,
+            options.missing,
+        )?),
+        Format::SklearnCsv => Tables::Single(formats::parse_sklearn_csv(text(0).0, text(0).1)?),
+        Format::SklearnDiabetesGz => {
+            if texts.len() != 2 {
+                return Err(registry_error(
+                    entry,
+                    "sklearn-diabetes-gz needs the inputs file, then the targets file",
+                ));
+            }
+            let ((x, xp), (y, yp)) = (text(0), text(1));
+            Tables::Single(formats::parse_sklearn_diabetes(x, xp, y, yp)?)
+        }
+        Format::CalHousingData => Tables::Single(formats::parse_cal_housing(text(0).0, text(0).1)?),
+        Format::Csv => {
+            let target = entry
+                .target
+                .as_deref()
+                .ok_or_else(|| registry_error(entry, "format csv needs `target = \"COLUMN\"`"))?;
+            Tables::Single(formats::parse_csv(text(0).0, text(0).1, target)?)
+        }
+    };
+    let notes = match &tables {
+        Tables::Single(t) => t.notes.clone(),
+        Tables::Pairs(p) => p
+            .iter()
+            .flat_map(|(a, b)| a.notes.iter().chain(&b.notes))
+            .cloned()
+            .collect(),
+    };
+    let dataset = Dataset {
+        id: entry.id(),
+        task: entry.task,
+        tables,
+        content_hash: sha256_hex(hashes.as_bytes()),
+        notes,
+    };
+    if dataset.full().rows() == 0 {
+        return Err(registry_error(entry, "the dataset holds no rows"));
+    }
+    Ok(dataset)
+}
+
+fn registry_error(entry: &Entry, what: &str) -> DataError {
+    DataError::Registry {
+        origin: entry.id(),
+        what: what.into(),
+    }
+}
+
+/// UTF-8 text, gunzipped first when the name ends in `.gz`.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    let bytes = if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| DataError::io(path, e))?;
+        out
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| DataError::malformed(path, 1, "the file is not UTF-8 text"))
+}

@@ -1,0 +1,174 @@
+//! The dataset registry: which datasets exist, in which variants, in which
+//! format, in which files with which checksums, and where they come from.
+//! The built-in registry is datasets/registry.toml, compiled in; experiments
+//! may add entries of the same shape for a user's own data.
+
+use crate::error::{DataError, Result};
+use crate::table::Task;
+use serde::{Deserialize, Serialize};
+
+const BUILT_IN: &str = include_str!("../registry.toml");
+
+/// A file format of shared/datasets/README.md, or generic CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// 10 train/test pairs; files listed as `_1.train, _1.test, ...`.
+    TsoulosTrainTest,
+    KeelDat,
+    KeelDatHeaderless,
+    SklearnCsv,
+    /// Two files: inputs, then targets.
+    SklearnDiabetesGz,
+    CalHousingData,
+    /// A header row of names; `target` names the target column.
+    Csv,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// Relative to the data directory (or an embedded file's name).
+    pub path: String,
+    /// Optional only for a user's own data; every registry file has one.
+    pub sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub name: String,
+    #[serde(default)]
+    pub paper: String,
+    pub task: Task,
+    pub variant: String,
+    pub format: Format,
+    /// The expected counts: rows of the full dataset, inputs, classes.
+    pub rows: Option<usize>,
+    pub features: Option<usize>,
+    pub classes: Option<usize>,
+    pub target_min: Option<f64>,
+    pub target_max: Option<f64>,
+    /// `github:OWNER/REPO@COMMIT:PATH`, `pypi:...`, `embedded:...` or `local`.
+    #[serde(default = "local")]
+    pub source: String,
+    /// The target column, for `csv`.
+    pub target: Option<String>,
+    pub files: Vec<FileEntry>,
+}
+
+fn local() -> String {
+    "local".into()
+}
+
+impl Entry {
+    pub fn is_embedded(&self) -> bool {
+        self.source.starts_with("embedded:")
+    }
+
+    /// `name/variant`, the way reports and errors name a dataset.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.name, self.variant)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    dataset: Vec<Entry>,
+}
+
+impl Registry {
+    pub fn built_in() -> Registry {
+        Registry::parse(BUILT_IN, "datasets/registry.toml")
+            .expect("the built-in registry is checked by a unit test")
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Registry> {
+        let file: File = toml::from_str(text).map_err(|e| DataError::Registry {
+            origin: origin.into(),
+            what: e.to_string(),
+        })?;
+        let mut r = Registry::default();
+        r.extend(file.dataset, origin)?;
+        Ok(r)
+    }
+
+    /// Adds entries, refusing a (name, variant) that is already known.
+    pub fn extend(&mut self, entries: Vec<Entry>, origin: &str) -> Result<()> {
+        for e in entries {
+            if self.find(&e.name, Some(&e.variant)).is_ok() {
+                return Err(DataError::Registry {
+                    origin: origin.into(),
+                    what: format!("dataset {} is defined twice", e.id()),
+                });
+            }
+            if e.files.is_empty() {
+                return Err(DataError::Registry {
+                    origin: origin.into(),
+                    what: format!("dataset {} lists no files", e.id()),
+                });
+            }
+            self.entries.push(e);
+        }
+        Ok(())
+    }
+
+    /// The entry for `name`, in `variant`; without a variant, the only one.
+    pub fn find(&self, name: &str, variant: Option<&str>) -> Result<&Entry> {
+        let all: Vec<&Entry> = self.entries.iter().filter(|e| e.name == name).collect();
+        if all.is_empty() {
+            return Err(DataError::UnknownDataset(name.into()));
+        }
+        let available = || {
+            all.iter()
+                .map(|e| e.variant.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match variant {
+            Some(v) => all.iter().find(|e| e.variant == v).copied().ok_or_else(|| {
+                DataError::UnknownVariant {
+                    name: name.into(),
+                    variant: v.into(),
+                    available: available(),
+                }
+            }),
+            None if all.len() == 1 => Ok(all[0]),
+            None => Err(DataError::UnknownVariant {
+                name: name.into(),
+                variant: "(none given)".into(),
+                available: available(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_registry_parses_and_names_each_pair_once() {
+        let r = Registry::parse(BUILT_IN, "built-in").unwrap();
+        assert_eq!(r.entries.len(), 68);
+        assert!(
+            r.entries
+                .iter()
+                .all(|e| e.files.iter().all(|f| f.sha256.is_some()))
+        );
+    }
+
+    #[test]
+    fn a_name_with_several_variants_needs_one() {
+        let r = Registry::built_in();
+        let e = r.find("wine", None).unwrap_err().to_string();
+        assert!(e.contains("tsoulos") && e.contains("keel"), "{e}");
+        assert_eq!(r.find("iris", None).unwrap().variant, "embedded");
+    }
+}

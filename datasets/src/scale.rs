@@ -1,0 +1,94 @@
+//! Input scaling, fitted on the training part only and applied to both parts.
+
+use crate::table::Table;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scaling {
+    /// Inputs as the files hold them (what the authors' tool does).
+    None,
+    /// Each input to [0, 1] over the training part (algorithms.md section 0.5).
+    #[default]
+    Minmax,
+    /// Each input to mean 0, population sd 1 over the training part.
+    Zscore,
+}
+
+/// Per-input `x -> (x - shift) / scale`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scaler {
+    shift: Vec<f64>,
+    scale: Vec<f64>,
+}
+
+impl Scaler {
+    pub fn fit(kind: Scaling, train: &Table) -> Scaler {
+        let d = train.d;
+        let n = train.rows() as f64;
+        let column = |j: usize| (0..train.rows()).map(move |i| train.row(i)[j]);
+        let (shift, scale) = (0..d)
+            .map(|j| match kind {
+                Scaling::None => (0.0, 1.0),
+                Scaling::Minmax => {
+                    let lo = column(j).fold(f64::INFINITY, f64::min);
+                    let hi = column(j).fold(f64::NEG_INFINITY, f64::max);
+                    (lo, hi - lo)
+                }
+                Scaling::Zscore => {
+                    let mean = column(j).sum::<f64>() / n;
+                    let var = column(j).map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+                    (mean, var.sqrt())
+                }
+            })
+            .unzip();
+        Scaler { shift, scale }
+    }
+
+    /// A constant training column maps to 0 rather than dividing by zero.
+    pub fn apply(&self, table: &mut Table) {
+        let d = table.d;
+        for row in table.x.chunks_exact_mut(d) {
+            for ((v, s), c) in row.iter_mut().zip(&self.shift).zip(&self.scale) {
+                *v = if *c > 0.0 { (*v - s) / c } else { 0.0 };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[[f64; 2]]) -> Table {
+        let mut t = Table::new(2);
+        rows.iter().for_each(|r| t.push(r, 0.0));
+        t
+    }
+
+    #[test]
+    fn minmax_maps_the_training_range_to_unit_interval() {
+        let train = table(&[[1.0, 5.0], [3.0, 5.0]]);
+        let s = Scaler::fit(Scaling::Minmax, &train);
+        let mut test = table(&[[2.0, 5.0], [5.0, 7.0]]);
+        s.apply(&mut test);
+        // The test part is not clipped: scaling uses the training range only.
+        assert_eq!(test.x, vec![0.5, 0.0, 2.0, 0.0]);
+    }
+
+    #[test]
+    fn zscore_gives_mean_zero_and_unit_sd_on_train() {
+        let mut train = table(&[[1.0, 0.0], [3.0, 0.0], [5.0, 0.0]]);
+        Scaler::fit(Scaling::Zscore, &train.clone()).apply(&mut train);
+        let col: Vec<f64> = (0..3).map(|i| train.row(i)[0]).collect();
+        assert!((col.iter().sum::<f64>()).abs() < 1e-12);
+        assert!((col.iter().map(|v| v * v).sum::<f64>() / 3.0 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn none_leaves_inputs_alone() {
+        let mut t = table(&[[1.0, 2.0]]);
+        Scaler::fit(Scaling::None, &t.clone()).apply(&mut t);
+        assert_eq!(t.x, vec![1.0, 2.0]);
+    }
+}
