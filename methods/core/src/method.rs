@@ -1,0 +1,141 @@
+//! The method plug-in. A method trains on a [`Problem`] with a seeded
+//! generator and returns a model plus why it stopped; the runner owns
+//! seeding, timing and storage. Parameters are a serde struct with defaults
+//! and unknown keys refused, checked into the method by [`MethodParams::build`].
+
+use crate::data::Patterns;
+use crate::network::Network;
+use crate::problem::Problem;
+use crate::seed::Rng;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Why a run stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The method's own iteration or generation count.
+    MaxIterations,
+    /// A convergence test of the method.
+    Converged,
+    /// The runner's budget.
+    BudgetExhausted,
+    /// The objective or weights became NaN or infinite.
+    NonFinite,
+}
+
+impl StopReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::MaxIterations => "max_iterations",
+            StopReason::Converged => "converged",
+            StopReason::BudgetExhausted => "budget_exhausted",
+            StopReason::NonFinite => "non_finite",
+        }
+    }
+}
+
+/// A trained model: outputs for patterns.
+pub trait Model: Send {
+    fn outputs(&self, data: &Patterns) -> Vec<f64>;
+}
+
+/// The Tsoulos network with fixed weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkModel {
+    pub network: Network,
+    pub weights: Vec<f64>,
+}
+
+impl Model for NetworkModel {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        self.network.outputs(&self.weights, data)
+    }
+}
+
+pub struct Trained {
+    pub model: Box<dyn Model>,
+    pub stop: StopReason,
+}
+
+/// What every method is to the harness.
+pub trait Method: Send + Sync {
+    /// Hidden units of the network this method trains (H in (d + 2) * H).
+    fn hidden(&self) -> usize;
+
+    fn train(&self, problem: &mut Problem<'_>, rng: &mut Rng) -> Trained;
+}
+
+/// A method's parameter struct: `Default` gives the documented defaults,
+/// `build` checks every value and is the only way to a runnable method.
+pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
+    /// The name experiments use (upper case, as in the papers' tables).
+    const NAME: &'static str;
+    /// One line for `harness methods` and the README.
+    const SUMMARY: &'static str;
+    /// Bumped whenever a change alters results; part of every cell key.
+    const VERSION: u32;
+
+    fn build(&self) -> Result<Box<dyn Method>, ParamError>;
+}
+
+/// A parameter out of range: names the key, the value and what is allowed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("parameter `{key}` = {value}: {allowed}")]
+pub struct ParamError {
+    pub key: &'static str,
+    pub value: String,
+    pub allowed: String,
+}
+
+impl ParamError {
+    pub fn new(
+        key: &'static str,
+        value: impl std::fmt::Display,
+        allowed: impl Into<String>,
+    ) -> Self {
+        ParamError {
+            key,
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+}
+
+/// Checks shared by many methods' parameters.
+pub mod check {
+    use super::ParamError;
+
+    pub fn positive(key: &'static str, v: f64) -> Result<(), ParamError> {
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Err(ParamError::new(key, v, "must be a finite number > 0"))
+        }
+    }
+
+    pub fn at_least(key: &'static str, v: usize, min: usize) -> Result<(), ParamError> {
+        if v >= min {
+            Ok(())
+        } else {
+            Err(ParamError::new(key, v, format!("must be >= {min}")))
+        }
+    }
+
+    pub fn non_negative(key: &'static str, v: f64) -> Result<(), ParamError> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(())
+        } else {
+            Err(ParamError::new(key, v, "must be a finite number >= 0"))
+        }
+    }
+
+    /// 0 <= v < 1.
+    pub fn fraction(key: &'static str, v: f64) -> Result<(), ParamError> {
+        if (0.0..1.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(ParamError::new(key, v, "must be in [0, 1)"))
+        }
+    }
+}
