@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// How the `tsoulos-train-test` reader treats the declared row count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TsoulosReader {
     /// Read every data line; the declared count is only checked and noted.
@@ -31,7 +31,7 @@ pub enum TsoulosReader {
 }
 
 /// What to do with a row holding a missing value (`?` or `<null>`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MissingPolicy {
     /// Drop the row and say so in the table's notes.
@@ -42,7 +42,7 @@ pub enum MissingPolicy {
 }
 
 /// Reader choices a user can make per dataset.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReadOptions {
     pub reader: TsoulosReader,

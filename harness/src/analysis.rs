@@ -1,0 +1,181 @@
+//! From stored rows to the numbers a report shows: per part and task, the
+//! mean (and sd) of a metric for every dataset x method, and an AVERAGE row.
+//! Reads only rows (from the store) and the plan's order; never runner state.
+
+use crate::metric;
+use crate::plan::Plan;
+use crate::store::Row;
+use nnbench_datasets::{Task, sha256_hex};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub sd: f64,
+    pub n: usize,
+}
+
+impl Stat {
+    /// Sample sd (n - 1); 0 for one value.
+    pub fn of(values: &[f64]) -> Option<Stat> {
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        Some(Stat { mean, sd, n })
+    }
+}
+
+/// Datasets x methods for one task and metric.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub task: Task,
+    pub metric: String,
+    pub methods: Vec<String>,
+    /// (dataset, protocol description, one stat per method).
+    pub rows: Vec<(String, String, Vec<Option<Stat>>)>,
+    /// Mean over datasets of the per-dataset means; None where a dataset lacks a value.
+    pub average: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartResults {
+    pub name: String,
+    pub title: String,
+    pub tables: Vec<Table>,
+    pub planned: usize,
+    pub finished: usize,
+    pub failed: Vec<Row>,
+    /// Hash of every cell's split in key order: equal hashes, equal splits.
+    pub split_manifest: String,
+}
+
+pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
+    let by_key: HashMap<&str, &Row> = rows.iter().map(|r| (r.key.as_str(), r)).collect();
+    plan.parts
+        .iter()
+        .enumerate()
+        .map(|(p, part)| {
+            let cells: Vec<_> = plan.cells.iter().filter(|c| c.part == p).collect();
+            let found: Vec<&Row> = cells
+                .iter()
+                .filter_map(|c| by_key.get(c.key.as_str()).copied())
+                .collect();
+            let ok: Vec<&Row> = found.iter().copied().filter(|r| r.status == "ok").collect();
+            let labels: Vec<String> = part
+                .methods
+                .iter()
+                .map(|&m| plan.methods[m].label.clone())
+                .collect();
+            let mut tables = Vec::new();
+            for task in [Task::Classification, Task::Regression] {
+                let datasets: Vec<(String, String)> = part
+                    .datasets
+                    .iter()
+                    .filter(|(d, _)| plan.datasets[*d].task == task)
+                    .map(|(d, protocol)| (plan.datasets[*d].id.clone(), protocol.describe()))
+                    .collect();
+                if datasets.is_empty() {
+                    continue;
+                }
+                let metrics = std::iter::once("test_error".to_string()).chain(
+                    part.metrics
+                        .iter()
+                        .filter(|m| metric::applies(m, task) && *m != "test_error")
+                        .cloned(),
+                );
+                for name in metrics {
+                    tables.push(table(task, &name, &datasets, &labels, &ok));
+                }
+            }
+            let split_text: String = cells.iter().map(|c| c.split_hash.as_str()).collect();
+            PartResults {
+                name: part.name.clone(),
+                title: part.title.clone(),
+                tables,
+                planned: cells.len(),
+                finished: ok.len(),
+                failed: found
+                    .into_iter()
+                    .filter(|r| r.status != "ok")
+                    .cloned()
+                    .collect(),
+                split_manifest: sha256_hex(split_text.as_bytes()),
+            }
+        })
+        .collect()
+}
+
+fn table(
+    task: Task,
+    name: &str,
+    datasets: &[(String, String)],
+    labels: &[String],
+    rows: &[&Row],
+) -> Table {
+    let value = |r: &Row| -> Option<f64> {
+        if name == "test_error" {
+            return Some(r.test_error);
+        }
+        let m: serde_json::Value = serde_json::from_str(&r.metrics).ok()?;
+        m["test"][name].as_f64()
+    };
+    let table_rows: Vec<_> = datasets
+        .iter()
+        .map(|(dataset, protocol)| {
+            let stats: Vec<Option<Stat>> = labels
+                .iter()
+                .map(|label| {
+                    let values: Vec<f64> = rows
+                        .iter()
+                        .filter(|r| &r.dataset == dataset && &r.label == label)
+                        .filter_map(|r| value(r))
+                        .collect();
+                    Stat::of(&values)
+                })
+                .collect();
+            (dataset.clone(), protocol.clone(), stats)
+        })
+        .collect();
+    let average = (0..labels.len())
+        .map(|m| {
+            let means: Option<Vec<f64>> = table_rows
+                .iter()
+                .map(|(_, _, s)| s[m].map(|s| s.mean))
+                .collect();
+            means.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        })
+        .collect();
+    Table {
+        task,
+        metric: if name == "test_error" {
+            metric::test_error_name(task).to_string()
+        } else {
+            name.to_string()
+        },
+        methods: labels.to_vec(),
+        rows: table_rows,
+        average,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_gives_mean_and_sample_sd() {
+        let s = Stat::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+        assert_eq!(s.mean, 2.5);
+        assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
+        assert_eq!(Stat::of(&[7.0]).unwrap().sd, 0.0);
+        assert!(Stat::of(&[]).is_none());
+    }
+}

@@ -1,0 +1,126 @@
+//! Command-line flags, defined once here; `--help` text comes from these docs.
+
+use crate::export::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// nnbench: a reproducible benchmark harness for neural-network training
+/// methods. `harness EXPERIMENT.toml` is short for `harness run EXPERIMENT.toml`.
+#[derive(Debug, Parser)]
+#[command(name = "harness", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cells the store does not have yet, then write the report.
+    Run(RunArgs),
+    /// Write the report from the store alone (runs nothing).
+    Report(ExperimentArgs),
+    /// Write the results table, one row per cell sorted by cell key.
+    Export(ExportArgs),
+    /// Combine result stores (e.g. shards) into OUT; refuses two different results for one cell.
+    Merge {
+        /// The store to write (created if absent).
+        out: PathBuf,
+        /// Stores to merge into OUT, in order.
+        #[arg(required = true)]
+        stores: Vec<PathBuf>,
+    },
+    /// List every method with its parameters and defaults.
+    Methods,
+    /// List, verify or download datasets.
+    #[command(subcommand)]
+    Datasets(DatasetsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DataDirArg {
+    /// Where data files are (else NNBENCH_DATA, else the user's cache folder).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// The experiment file.
+    pub experiment: PathBuf,
+    #[command(flatten)]
+    pub data: DataDirArg,
+    /// The result store [default: OUT/results.sqlite].
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// The report folder [default: reports/NAME].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+    /// Worker threads [default: the number of cores].
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Discard this experiment's stored results and recompute them.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Run only shard I of N (every N-th cell in key order), e.g. 2/4. Without
+    /// --store, the shard writes OUT/results.shard-I-of-N.sqlite.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+    /// [default: OUT/results.csv or OUT/results.parquet]
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatasetsCommand {
+    /// Every dataset and variant: task, size, and whether its files are present.
+    List(DataDirArg),
+    /// Check the sha256 of every file of the named datasets (default: all present ones).
+    Verify {
+        names: Vec<String>,
+        #[command(flatten)]
+        data: DataDirArg,
+    },
+    /// Download datasets from the public source the registry records.
+    Fetch {
+        /// Dataset names (every variant of each is fetched).
+        #[arg(required_unless_present = "all")]
+        names: Vec<String>,
+        /// Fetch every dataset.
+        #[arg(long, conflicts_with = "names")]
+        all: bool,
+        /// Base address for github: sources (a mirror, or a local server in tests).
+        #[arg(long, value_name = "URL", default_value = nnbench_datasets::fetch::GITHUB_RAW)]
+        github_base: String,
+        #[command(flatten)]
+        data: DataDirArg,
+    },
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let err = || format!("{s:?} is not a shard: write I/N with 1 <= I <= N, e.g. 1/4");
+    let (i, n) = s.split_once('/').ok_or_else(err)?;
+    let (i, n): (usize, usize) = (i.parse().map_err(|_| err())?, n.parse().map_err(|_| err())?);
+    if i == 0 || n == 0 || i > n {
+        return Err(err());
+    }
+    Ok((i, n))
+}
+
+/// The subcommand names, so a bare experiment path can mean `run`.
+pub const COMMANDS: [&str; 7] = [
+    "run", "report", "export", "merge", "methods", "datasets", "help",
+];

@@ -1,0 +1,136 @@
+//! Running one cell: its fold of the data, scaled on the training part only,
+//! the method trained on a counting problem, metrics on both parts. Pure
+//! apart from the clocks: the same cell gives the same row (timings aside).
+
+use crate::experiment::Protocol;
+use crate::plan::{Cell, Plan, Split};
+use crate::store::Row;
+use nnbench_core::{Network, Patterns, Problem, metrics, seed};
+use nnbench_datasets::{Scaler, Table, Tables, Task};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+pub fn run(plan: &Plan, cell: &Cell) -> Row {
+    let part = &plan.parts[cell.part];
+    let ds = &plan.datasets[cell.dataset];
+    let config = &plan.methods[cell.method];
+    let mut row = Row {
+        key: cell.key.clone(),
+        part: part.name.clone(),
+        dataset: ds.id.clone(),
+        task: ds.task.as_str().into(),
+        method: config.name.into(),
+        label: config.label.clone(),
+        params: config.params_json.clone(),
+        protocol: match cell.protocol {
+            Protocol::Authors { .. } => "authors".into(),
+            Protocol::Kfold { folds, .. } => format!("kfold{folds}"),
+        },
+        scaling: format!("{:?}", part.scaling).to_lowercase(),
+        repetition: cell.repetition as i64,
+        fold: cell.fold as i64,
+        seed: cell.seed,
+        split_hash: cell.split_hash.clone(),
+        status: "ok".into(),
+        error: String::new(),
+        stop_reason: String::new(),
+        test_error: f64::NAN,
+        train_error: f64::NAN,
+        metrics: "{}".into(),
+        objective_evals: 0,
+        gradient_evals: 0,
+        wall_s: 0.0,
+        cpu_s: 0.0,
+    };
+    let (mut train, mut test) = match &cell.split {
+        Split::Pair(k) => match &ds.tables {
+            Tables::Pairs(p) => p[*k].clone(),
+            Tables::Single(_) => unreachable!("plan checks that authors protocol has pairs"),
+        },
+        Split::Folds { assignment, fold } => {
+            let full = ds.full();
+            let (test_rows, train_rows): (Vec<usize>, Vec<usize>) =
+                (0..full.rows()).partition(|&i| assignment[i] == *fold);
+            (full.select(&train_rows), full.select(&test_rows))
+        }
+    };
+    let scaler = Scaler::fit(part.scaling, &train);
+    scaler.apply(&mut train);
+    scaler.apply(&mut test);
+    let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
+    let (train_p, test_p) = (patterns(&train), patterns(&test));
+    let network = Network::new(train.d, config.method.hidden());
+    let mut problem = Problem::new(network, &train_p, part.budget);
+    let mut rng = seed::rng(cell.seed);
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let trained = catch_unwind(AssertUnwindSafe(|| {
+        config.method.train(&mut problem, &mut rng)
+    }));
+    row.wall_s = wall.elapsed().as_secs_f64();
+    row.cpu_s = cpu_seconds() - cpu;
+    let spent = problem.spent();
+    row.objective_evals = spent.objective_evals as i64;
+    row.gradient_evals = spent.gradient_evals as i64;
+    let trained = match trained {
+        Ok(t) => t,
+        Err(panic) => {
+            row.status = "failed".into();
+            row.error = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the method panicked".into());
+            return row;
+        }
+    };
+    row.stop_reason = trained.stop.as_str().into();
+    let outputs = (
+        trained.model.outputs(&train_p),
+        trained.model.outputs(&test_p),
+    );
+    let (test_m, train_m) = match ds.task {
+        Task::Classification => {
+            let labels = train.class_labels();
+            let te = metrics::classification(&outputs.1, &test.y, &labels);
+            let tr = metrics::classification(&outputs.0, &train.y, &labels);
+            row.test_error = te.class_error_pct;
+            row.train_error = tr.class_error_pct;
+            (serde_json::to_value(te), serde_json::to_value(tr))
+        }
+        Task::Regression => {
+            let te = metrics::regression(&outputs.1, &test.y);
+            let tr = metrics::regression(&outputs.0, &train.y);
+            row.test_error = te.mse;
+            row.train_error = tr.mse;
+            (serde_json::to_value(te), serde_json::to_value(tr))
+        }
+    };
+    row.metrics = serde_json::json!({
+        "test": test_m.unwrap_or_default(),
+        "train": train_m.unwrap_or_default(),
+    })
+    .to_string();
+    if !row.test_error.is_finite() {
+        row.status = "failed".into();
+        row.error = format!(
+            "the model's test error is {} (stop reason {})",
+            row.test_error, row.stop_reason
+        );
+    }
+    row
+}
+
+/// CPU time of the calling thread; cells run on one thread each.
+fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc == 0 {
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    } else {
+        0.0
+    }
+}

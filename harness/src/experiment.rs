@@ -1,0 +1,170 @@
+//! Reading experiment files: TOML into raw structs, with unknown keys and
+//! wrong types refused, `include`s followed, and spans kept so later checks
+//! can name the file and line. Nothing here loads data or checks meaning;
+//! that is `plan`'s job.
+
+use anyhow::{Context, Result, bail};
+use nnbench_core::Budget;
+use nnbench_datasets::{Entry, MissingPolicy, Scaling, TsoulosReader};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// How cells are made from a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Protocol {
+    /// The dataset's own 10 train/test pairs (tsoulos variant), each run
+    /// with `repetitions` seeds.
+    Authors { repetitions: usize },
+    /// Seeded k-fold cross-validation, stratified for classification,
+    /// repeated `repetitions` times with fresh splits.
+    Kfold { folds: usize, repetitions: usize },
+}
+
+impl Protocol {
+    pub fn describe(&self) -> String {
+        match self {
+            Protocol::Authors { repetitions } => {
+                format!("authors' 10 train/test pairs x {repetitions} seeds")
+            }
+            Protocol::Kfold { folds, repetitions } => {
+                format!("{folds}-fold CV x {repetitions} repetitions")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataset {
+    pub name: Spanned<String>,
+    pub variant: Option<String>,
+    /// Overrides the experiment's protocol for this dataset.
+    pub protocol: Option<Protocol>,
+    #[serde(default)]
+    pub reader: TsoulosReader,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMethod {
+    pub name: Spanned<String>,
+    /// The column name in reports (default: the name, plus grid values).
+    pub label: Option<String>,
+    pub params: Option<Spanned<toml::Table>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportOptions {
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExperiment {
+    pub name: Spanned<String>,
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub include: Vec<Spanned<String>>,
+    pub protocol: Option<Protocol>,
+    pub scaling: Option<Scaling>,
+    #[serde(default)]
+    pub budget: Budget,
+    /// Test metrics to tabulate besides the test error.
+    #[serde(default)]
+    pub metrics: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub datasets: Vec<RawDataset>,
+    #[serde(default)]
+    pub methods: Vec<RawMethod>,
+    #[serde(default)]
+    pub report: ReportOptions,
+    /// A user's own datasets, in the registry's schema (datasets/registry.toml).
+    #[serde(default)]
+    pub dataset_def: Vec<Entry>,
+}
+
+/// One experiment file with its text, so spans can become line numbers.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+    pub raw: RawExperiment,
+}
+
+impl Source {
+    /// `file:line` of a byte offset, for error messages.
+    pub fn at(&self, span: std::ops::Range<usize>) -> String {
+        let line = self.text[..span.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        format!("{}:{line}", self.path.display())
+    }
+}
+
+/// The file and everything it includes, depth first, each file once.
+pub fn read_all(path: &Path) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    let mut stack = Vec::new();
+    read_into(path, &mut out, &mut stack)?;
+    Ok(out)
+}
+
+fn read_into(path: &Path, out: &mut Vec<Source>, stack: &mut Vec<PathBuf>) -> Result<()> {
+    let canonical = path
+        .canonicalize()
+        .with_context(|| format!("cannot open experiment file {}", path.display()))?;
+    if stack.contains(&canonical) {
+        bail!(
+            "{} includes itself (through {})",
+            path.display(),
+            stack.last().unwrap().display()
+        );
+    }
+    if out
+        .iter()
+        .any(|s: &Source| s.path.canonicalize().ok().as_ref() == Some(&canonical))
+    {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read experiment file {}", path.display()))?;
+    let raw: RawExperiment = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+    stack.push(canonical);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let source = Source {
+        path: path.to_path_buf(),
+        text,
+        raw,
+    };
+    for inc in &source.raw.include {
+        read_into(&dir.join(inc.get_ref()), out, stack).with_context(|| {
+            format!(
+                "{}: in the include of {:?}",
+                source.at(inc.span()),
+                inc.get_ref()
+            )
+        })?;
+    }
+    stack.pop();
+    out.push(source);
+    Ok(())
+}
+
+/// toml's message with the file named and its line pointed at.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .map_or(String::new(), |l| format!(":{l}"));
+    anyhow::anyhow!(
+        "{}{line}: {}\n  See README.md, \"Experiment files\", for the keys an experiment takes.",
+        path.display(),
+        e.message()
+    )
+}

@@ -1,0 +1,21 @@
+//! The one list of methods. Adding a method is one line here (and a row in
+//! the README's method table, which a test checks against this list).
+
+use nnbench_core::{MeanParams, Registration, register};
+use nnbench_gradient::{AdamParams, RpropParams};
+
+pub fn all() -> Vec<Registration> {
+    vec![
+        register::<AdamParams>(),
+        register::<RpropParams>(),
+        register::<MeanParams>(),
+    ]
+}
+
+pub fn find(name: &str) -> Option<Registration> {
+    all().into_iter().find(|r| r.name == name)
+}
+
+pub fn names() -> String {
+    all().iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
+}

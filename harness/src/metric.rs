@@ -1,0 +1,43 @@
+//! The metric names experiments and reports use, and how to read each from
+//! a stored cell.
+
+use anyhow::{Result, bail};
+use nnbench_datasets::Task;
+
+/// `test_error` is the papers' number: classification error in percent, or
+/// MSE for regression. The others are test-part metrics of one task.
+pub const ALL: [(&str, Option<Task>); 8] = [
+    ("test_error", None),
+    ("class_error_pct", Some(Task::Classification)),
+    ("macro_precision", Some(Task::Classification)),
+    ("macro_recall", Some(Task::Classification)),
+    ("mse", Some(Task::Regression)),
+    ("sse", Some(Task::Regression)),
+    ("rmse", Some(Task::Regression)),
+    ("r2", Some(Task::Regression)),
+];
+
+pub fn check(name: &str) -> Result<()> {
+    if ALL.iter().any(|(n, _)| *n == name) {
+        Ok(())
+    } else {
+        bail!(
+            "unknown metric {name:?}; the metrics are: {}",
+            ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+/// Whether `name` is reported for datasets of `task`.
+pub fn applies(name: &str, task: Task) -> bool {
+    ALL.iter()
+        .any(|(n, t)| *n == name && t.is_none_or(|t| t == task))
+}
+
+/// What the papers report for a task.
+pub fn test_error_name(task: Task) -> &'static str {
+    match task {
+        Task::Classification => "class_error_pct",
+        Task::Regression => "mse",
+    }
+}
