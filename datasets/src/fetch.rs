@@ -2,7 +2,7 @@
 //! source the registry records, verify each sha256, and write atomically
 //! (a half-written file never has the final name).
 
-use crate::datadir::{DataDir, check};
+use crate::datadir::{DataDir, sha256_hex};
 use crate::error::{DataError, Result};
 use crate::registry::{Entry, FileEntry};
 use std::io::{Read, Write};
@@ -56,8 +56,9 @@ pub fn url_for(entry: &Entry, file: &FileEntry, base: &str) -> Result<String> {
     ))
 }
 
-/// Fetches every file of `entry` that is not already present and valid.
-pub fn fetch(entry: &Entry, dir: &DataDir, base: &str) -> Result<Vec<(String, Fetched)>> {
+/// Fetches every file of `entry` that is not already present and valid;
+/// one file's failure does not stop the others.
+pub fn fetch(entry: &Entry, dir: &DataDir, base: &str) -> Vec<(String, Result<Fetched>)> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(600)))
         .build()
@@ -67,14 +68,13 @@ pub fn fetch(entry: &Entry, dir: &DataDir, base: &str) -> Result<Vec<(String, Fe
         .iter()
         .map(|file| {
             let outcome = if entry.is_embedded() {
-                Fetched::Embedded
+                Ok(Fetched::Embedded)
             } else if dir.read(entry, file).is_ok() {
-                Fetched::AlreadyValid
+                Ok(Fetched::AlreadyValid)
             } else {
-                download(&agent, entry, file, dir, base)?;
-                Fetched::Downloaded
+                download(&agent, entry, file, dir, base).map(|()| Fetched::Downloaded)
             };
-            Ok((file.path.clone(), outcome))
+            (file.path.clone(), outcome)
         })
         .collect()
 }
@@ -109,7 +109,13 @@ fn download(
         let mut bytes = Vec::new();
         body.read_to_end(&mut bytes)
             .map_err(|e| fail(e.to_string()))?;
-        check(entry, file, &url_path(&url), &bytes)?;
+        let actual = sha256_hex(&bytes);
+        if let Some(expected) = file.sha256.as_ref().filter(|e| **e != actual) {
+            return Err(fail(format!(
+                "the download's sha256 is {actual}, the registry expects {expected}; nothing was written. \
+                 The source may have changed, or the transfer was damaged: try again, or get the file by hand."
+            )));
+        }
         out.write_all(&bytes)
             .map_err(|e| DataError::io(&partial, e))?;
         out.sync_all().map_err(|e| DataError::io(&partial, e))?;
@@ -119,8 +125,4 @@ fn download(
         let _ = std::fs::remove_file(&partial);
     }
     result
-}
-
-fn url_path(url: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(url)
 }

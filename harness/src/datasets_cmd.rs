@@ -66,15 +66,13 @@ pub fn run(command: DatasetsCommand) -> Result<bool> {
             };
             let mut ok = true;
             for e in chosen {
-                match fetch::fetch(e, &dir, &github_base) {
-                    Ok(files) => {
-                        for (file, outcome) in files {
-                            println!("{:<14} {file}", format!("{outcome:?}").to_lowercase());
+                for (file, outcome) in fetch::fetch(e, &dir, &github_base) {
+                    match outcome {
+                        Ok(how) => println!("{:<14} {file}", format!("{how:?}").to_lowercase()),
+                        Err(err) => {
+                            ok = false;
+                            eprintln!("harness: {}: {err}", e.id());
                         }
-                    }
-                    Err(err) => {
-                        ok = false;
-                        eprintln!("harness: {}: {err}", e.id());
                     }
                 }
             }

@@ -1,0 +1,206 @@
+//! Bad input gets a clear message naming the file (and line), and a non-zero
+//! exit: never a panic.
+
+mod util;
+
+use std::path::Path;
+use util::*;
+
+/// Writes `text` as an experiment and runs it; returns the refusal message.
+fn refuse(text: &str, dir: &Path, data: &Path) -> String {
+    let file = dir.join("bad.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.join("out").display().to_string();
+    refused(&harness_with_data(
+        &[&file.display().to_string(), "--out", &out],
+        dir,
+        data,
+    ))
+}
+
+const IRIS: &str = "name = \"bad\"\n[[datasets]]\nname = \"iris\"\n";
+
+#[test]
+fn an_unknown_method_is_named_with_its_line_and_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        &format!("{IRIS}[[methods]]\nname = \"ADAMW\"\n"),
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(e.contains("bad.toml:5: unknown method \"ADAMW\""), "{e}");
+    assert!(e.contains("ADAM, RPROP, MEAN"), "{e}");
+}
+
+#[test]
+fn an_unknown_parameter_is_named_with_the_accepted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        &format!("{IRIS}[[methods]]\nname = \"ADAM\"\nparams = {{ stepsize = 0.1 }}\n"),
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(
+        e.contains("bad.toml:6: method ADAM: unknown field `stepsize`"),
+        "{e}"
+    );
+    assert!(e.contains("`step`"), "{e}");
+}
+
+#[test]
+fn a_wrong_type_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        &format!("{IRIS}[[methods]]\nname = \"RPROP\"\nparams = {{ iterations = \"many\" }}\n"),
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(
+        e.contains("bad.toml:6: method RPROP: invalid type: string \"many\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_value_out_of_range_names_the_key_and_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        &format!("{IRIS}[[methods]]\nname = \"ADAM\"\nparams = {{ beta1 = 1.5 }}\n"),
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(
+        e.contains("parameter `beta1` = 1.5: must be in [0, 1)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_toml_typo_gives_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse("name = \"bad\"\nsede = 3\n", dir.path(), &shared_data());
+    assert!(e.contains("bad.toml:2: unknown field `sede`"), "{e}");
+    let e = refuse(
+        "name = \"bad\"\nseed = \"three\"\n",
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(e.contains("bad.toml:2:"), "{e}");
+}
+
+#[test]
+fn a_missing_data_file_says_where_it_looked_and_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let e = refuse(
+        "name = \"bad\"\n[[datasets]]\nname = \"pima\"\nvariant = \"keel\"\n[[methods]]\nname = \"MEAN\"\n",
+        dir.path(),
+        empty.path(),
+    );
+    assert!(
+        e.contains("bad.toml:3: dataset pima/keel: data file pima/keel/pima.dat is missing"),
+        "{e}"
+    );
+    assert!(e.contains(&empty.path().display().to_string()), "{e}");
+    assert!(e.contains("harness datasets fetch pima"), "{e}");
+}
+
+#[test]
+fn a_corrupt_data_file_is_caught_by_its_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let original = std::fs::read(shared_data().join("pima/keel/pima.dat")).unwrap();
+    std::fs::create_dir_all(data.path().join("pima/keel")).unwrap();
+    let mut corrupt = original.clone();
+    corrupt[500] ^= 1;
+    std::fs::write(data.path().join("pima/keel/pima.dat"), corrupt).unwrap();
+    let e = refuse(
+        "name = \"bad\"\n[[datasets]]\nname = \"pima\"\nvariant = \"keel\"\n[[methods]]\nname = \"MEAN\"\n",
+        dir.path(),
+        data.path(),
+    );
+    assert!(e.contains("pima.dat is corrupt: its sha256 is"), "{e}");
+    assert!(e.contains("harness datasets fetch pima"), "{e}");
+}
+
+#[test]
+fn a_malformed_row_names_the_data_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("mine.csv"), "a,b,y\n1,2,3\n4,five,6\n").unwrap();
+    let text = "name = \"bad\"\n[[datasets]]\nname = \"mine\"\n[[methods]]\nname = \"MEAN\"\n\
+                [[dataset_def]]\nname = \"mine\"\nvariant = \"local\"\ntask = \"regression\"\nformat = \"csv\"\ntarget = \"y\"\n\
+                files = [{ path = \"mine.csv\" }]\n";
+    let e = refuse(text, dir.path(), data.path());
+    assert!(
+        e.contains("mine.csv:3: column 2: \"five\" is not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_class_too_small_for_the_folds_is_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"bad\"\nprotocol = { kind = \"kfold\", folds = 10, repetitions = 1 }\n[[datasets]]\nname = \"zoo\"\nvariant = \"tsoulos\"\n[[methods]]\nname = \"MEAN\"\n";
+    let e = refuse(text, dir.path(), &shared_data());
+    assert!(
+        e.contains("bad.toml:4:") && e.contains("fewer than the 10 folds"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_authors_protocol_needs_the_authors_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"bad\"\nprotocol = { kind = \"authors\", repetitions = 1 }\n[[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n";
+    let e = refuse(text, dir.path(), &shared_data());
+    assert!(e.contains("needs the authors' train/test pairs"), "{e}");
+}
+
+#[test]
+fn bad_flags_and_missing_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = harness(&["run", "nowhere.toml"], dir.path());
+    let e = refused(&o);
+    assert!(
+        e.contains("cannot open experiment file nowhere.toml"),
+        "{e}"
+    );
+    let o = harness(
+        &[&experiment("quickstart.toml"), "--shard", "3/2"],
+        dir.path(),
+    );
+    assert!(!o.status.success() && stderr(&o).contains("is not a shard"));
+}
+
+#[test]
+fn a_users_own_csv_dataset_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let rows: String = (0..40)
+        .map(|i| format!("{i},{},{}\n", i % 7, 2 * i))
+        .collect();
+    std::fs::write(data.path().join("mine.csv"), format!("a,b,y\n{rows}")).unwrap();
+    let text = "name = \"mine\"\nprotocol = { kind = \"kfold\", folds = 4, repetitions = 1 }\n\
+                [[datasets]]\nname = \"mine\"\n[[methods]]\nname = \"MEAN\"\n\
+                [[dataset_def]]\nname = \"mine\"\nvariant = \"local\"\ntask = \"regression\"\nformat = \"csv\"\ntarget = \"y\"\n\
+                files = [{ path = \"mine.csv\" }]\n";
+    let file = dir.path().join("mine.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let o = harness_with_data(
+        &[
+            &file.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+        dir.path(),
+        data.path(),
+    );
+    ok(&o);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| mine/local | 4-fold CV x 1 repetitions |"),
+        "{report}"
+    );
+}

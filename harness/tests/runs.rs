@@ -1,0 +1,234 @@
+//! The harness end to end on smoke.toml: the report, determinism across
+//! thread counts, resume after a kill, and shards merged.
+
+mod util;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use util::*;
+
+fn run_smoke(dir: &Path, store: &str, extra: &[&str]) {
+    let smoke = experiment("smoke.toml");
+    let out = dir.display().to_string();
+    let mut args = vec![smoke.as_str(), "--out", &out, "--store", store];
+    args.extend_from_slice(extra);
+    ok(&harness(&args, dir));
+}
+
+#[test]
+fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let smoke = experiment("smoke.toml");
+    let out = dir.path().display().to_string();
+    // The bare form: `harness EXPERIMENT.toml` is `harness run EXPERIMENT.toml`.
+    let o = harness(&[&smoke, "--out", &out], dir.path());
+    ok(&o);
+    assert!(stdout(&o).contains("120 cells: 120 ran"), "{}", stdout(&o));
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    for needle in [
+        "Classification: test class_error_pct (%)",
+        "Regression: test mse",
+        "| dataset | protocol | ADAM | RPROP |",
+        "wine/tsoulos",
+        "dee/keel",
+        "120 of 120 finished",
+        "**AVERAGE**",
+    ] {
+        assert!(
+            report.contains(needle),
+            "report lacks {needle:?}:\n{report}"
+        );
+    }
+    let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 121);
+    // A rerun computes nothing, and `report` rebuilds the same report from the store.
+    let again = harness(&[&smoke, "--out", &out], dir.path());
+    assert!(
+        stdout(&again).contains("0 ran, 120 were already stored"),
+        "{}",
+        stdout(&again)
+    );
+    std::fs::remove_file(dir.path().join("report.md")).unwrap();
+    ok(&harness(&["report", &smoke, "--out", &out], dir.path()));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.md")).unwrap(),
+        report
+    );
+    // Parquet export: a file polars wrote, with parquet's magic bytes at both ends.
+    let pq = dir.path().join("r.parquet").display().to_string();
+    ok(&harness(
+        &[
+            "export", &smoke, "--out", &out, "--format", "parquet", "--output", &pq,
+        ],
+        dir.path(),
+    ));
+    let bytes = std::fs::read(&pq).unwrap();
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one.sqlite"), dir.path().join("two.sqlite"));
+    run_smoke(dir.path(), &one.display().to_string(), &["--jobs", "1"]);
+    run_smoke(dir.path(), &two.display().to_string(), &["--jobs", "2"]);
+    let smoke = experiment("smoke.toml");
+    let a = export_without_timing(dir.path(), &one, &smoke);
+    let b = export_without_timing(dir.path(), &two, &smoke);
+    assert_eq!(a.len(), 121);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_killed_run_resumes_to_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let smoke = experiment("smoke.toml");
+    let killed = dir.path().join("killed.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args([
+            &smoke,
+            "--jobs",
+            "1",
+            "--out",
+            &dir.path().display().to_string(),
+            "--store",
+            &killed.display().to_string(),
+        ])
+        .env("NNBENCH_DATA", shared_data())
+        .env("CI", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some, but not all, cells are stored.
+    let start = Instant::now();
+    let stored = loop {
+        let n = count(&killed);
+        if n >= 5 || start.elapsed() > Duration::from_secs(120) {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let after_kill = count(&killed);
+    assert!(
+        stored >= 5 && after_kill < 120,
+        "killed after {after_kill} of 120 cells"
+    );
+    let o = harness(
+        &[
+            &smoke,
+            "--out",
+            &dir.path().display().to_string(),
+            "--store",
+            &killed.display().to_string(),
+        ],
+        dir.path(),
+    );
+    ok(&o);
+    assert!(
+        stdout(&o).contains(&format!(
+            "{} ran, {after_kill} were already stored",
+            120 - after_kill
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let whole = dir.path().join("whole.sqlite");
+    run_smoke(dir.path(), &whole.display().to_string(), &[]);
+    assert_eq!(
+        export_without_timing(dir.path(), &killed, &smoke),
+        export_without_timing(dir.path(), &whole, &smoke)
+    );
+}
+
+#[test]
+fn shards_merged_equal_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let smoke = experiment("smoke.toml");
+    let out = dir.path().display().to_string();
+    for shard in ["1/2", "2/2"] {
+        ok(&harness(
+            &[&smoke, "--out", &out, "--shard", shard],
+            dir.path(),
+        ));
+    }
+    let (s1, s2) = (
+        dir.path().join("results.shard-1-of-2.sqlite"),
+        dir.path().join("results.shard-2-of-2.sqlite"),
+    );
+    assert_eq!(count(&s1), 60);
+    assert_eq!(count(&s2), 60);
+    let merged = dir.path().join("merged.sqlite");
+    let o = harness(
+        &[
+            "merge",
+            &merged.display().to_string(),
+            &s1.display().to_string(),
+            &s2.display().to_string(),
+        ],
+        dir.path(),
+    );
+    ok(&o);
+    // Merging a shard again adds nothing and is no conflict.
+    ok(&harness(
+        &[
+            "merge",
+            &merged.display().to_string(),
+            &s1.display().to_string(),
+        ],
+        dir.path(),
+    ));
+    let whole = dir.path().join("whole.sqlite");
+    run_smoke(dir.path(), &whole.display().to_string(), &[]);
+    assert_eq!(
+        export_without_timing(dir.path(), &merged, &smoke),
+        export_without_timing(dir.path(), &whole, &smoke)
+    );
+}
+
+#[test]
+fn merge_refuses_two_results_for_one_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let smoke = experiment("smoke.toml");
+    let out = dir.path().display().to_string();
+    ok(&harness(
+        &[&smoke, "--out", &out, "--shard", "1/2"],
+        dir.path(),
+    ));
+    let shard = dir.path().join("results.shard-1-of-2.sqlite");
+    let tampered = dir.path().join("tampered.sqlite");
+    std::fs::copy(&shard, &tampered).unwrap();
+    tamper(&tampered);
+    let merged = dir.path().join("merged.sqlite").display().to_string();
+    ok(&harness(
+        &["merge", &merged, &shard.display().to_string()],
+        dir.path(),
+    ));
+    let e = refused(&harness(
+        &["merge", &merged, &tampered.display().to_string()],
+        dir.path(),
+    ));
+    assert!(e.contains("different result for cell"), "{e}");
+}
+
+/// Rows in a store (0 while it does not exist yet, or is being created).
+fn count(store: &Path) -> usize {
+    if !store.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open(store)
+        .and_then(|c| c.query_row("SELECT count(*) FROM cells", [], |r| r.get::<_, i64>(0)))
+        .map_or(0, |n| n as usize)
+}
+
+/// Changes one stored result, as a shard from another nnbench version might.
+fn tamper(store: &Path) {
+    let c = rusqlite::Connection::open(store).unwrap();
+    let n = c
+        .execute("UPDATE cells SET test_error = test_error + 1 WHERE rowid = (SELECT min(rowid) FROM cells)", [])
+        .unwrap();
+    assert_eq!(n, 1);
+}

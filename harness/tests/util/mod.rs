@@ -1,0 +1,104 @@
+//! Helpers for the end-to-end tests: run the real binary in a temporary
+//! folder, read exports, find the shared data.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// NNBENCH_DATA, else the shared/ folder beside the checkout.
+pub fn shared_data() -> PathBuf {
+    let dir = std::env::var_os("NNBENCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/datasets"));
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    assert!(
+        dir.join("MANIFEST.toml").is_file(),
+        "set NNBENCH_DATA to the shared datasets (looked in {})",
+        dir.display()
+    );
+    dir
+}
+
+pub fn harness(args: &[&str], cwd: &Path) -> Output {
+    harness_with_data(args, cwd, &shared_data())
+}
+
+pub fn harness_with_data(args: &[&str], cwd: &Path, data: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NNBENCH_DATA", data)
+        .env("CI", "true")
+        .output()
+        .expect("the harness binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "harness failed: {}\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// Exits non-zero with a message, never a panic; returns the message.
+pub fn refused(o: &Output) -> String {
+    let e = stderr(o);
+    assert!(
+        !o.status.success(),
+        "expected a refusal, got success: {}",
+        stdout(o)
+    );
+    assert!(!e.contains("panicked"), "a panic reached the user: {e}");
+    assert!(e.starts_with("harness: error: "), "{e}");
+    e
+}
+
+/// An experiment file's path in the repository.
+pub fn experiment(name: &str) -> String {
+    repo().join("experiments").join(name).display().to_string()
+}
+
+/// The CSV export without the timing columns, which differ run to run.
+pub fn export_without_timing(out: &Path, store: &Path, experiment: &str) -> Vec<Vec<String>> {
+    let file = out.join("export.csv");
+    let o = harness(
+        &[
+            "export",
+            experiment,
+            "--store",
+            &store.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+            "--output",
+            &file.display().to_string(),
+        ],
+        out,
+    );
+    ok(&o);
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|&i| !matches!(&headers[i], "wall_s" | "cpu_s"))
+        .collect();
+    let mut rows = vec![keep.iter().map(|&i| headers[i].to_string()).collect()];
+    for r in reader.records() {
+        let r = r.unwrap();
+        rows.push(keep.iter().map(|&i| r[i].to_string()).collect());
+    }
+    rows
+}
