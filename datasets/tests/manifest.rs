@@ -4,11 +4,13 @@
 use nnbench_datasets::{DataDir, Format, ReadOptions, Registry, Tables, Task, load};
 use std::path::PathBuf;
 
-/// NNBENCH_DATA, else the shared/ folder beside the checkout.
+/// NNBENCH_DATA (a relative path is taken from the workspace root, where
+/// the README's test command runs), else the shared/ folder beside the checkout.
 fn data_dir() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = std::env::var_os("NNBENCH_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets"));
+        .map(|d| root.join(d))
+        .unwrap_or_else(|| root.join("../shared/datasets"));
     assert!(
         dir.join("MANIFEST.toml").is_file(),
         "these tests need the shared datasets: set NNBENCH_DATA (looked in {})",

@@ -238,7 +238,7 @@ mod tests {
     fn numbers_keep_three_significant_digits_when_small() {
         assert_eq!(number(18.1), "18.10");
         assert_eq!(number(0.00234), "0.00234");
-        assert_eq!(number(0.5), "0.50");
+        assert_eq!(number(0.5), "0.500");
         assert_eq!(number(0.0), "0.00");
         assert_eq!(number(-0.031), "-0.0310");
     }

@@ -10,10 +10,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// NNBENCH_DATA, else the shared/ folder beside the checkout.
+/// NNBENCH_DATA (a relative path is taken from the workspace root, where
+/// the README's test command runs), else the shared/ folder beside the checkout.
 pub fn shared_data() -> PathBuf {
     let dir = std::env::var_os("NNBENCH_DATA")
-        .map(PathBuf::from)
+        .map(|d| repo().join(d))
         .unwrap_or_else(|| repo().join("../shared/datasets"));
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     assert!(
