@@ -15,6 +15,16 @@ pub enum Scaling {
     Zscore,
 }
 
+impl Scaling {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scaling::None => "none",
+            Scaling::Minmax => "minmax",
+            Scaling::Zscore => "zscore",
+        }
+    }
+}
+
 /// Per-input `x -> (x - shift) / scale`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scaler {

@@ -26,7 +26,7 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
             Protocol::Authors { .. } => "authors".into(),
             Protocol::Kfold { folds, .. } => format!("kfold{folds}"),
         },
-        scaling: format!("{:?}", part.scaling).to_lowercase(),
+        scaling: part.scaling.as_str().into(),
         repetition: cell.repetition as i64,
         fold: cell.fold as i64,
         seed: cell.seed,

@@ -32,7 +32,14 @@ fn main() -> ExitCode {
     {
         args.insert(1, "run".into());
     }
-    let cli = Cli::parse_from(args);
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Usage errors exit 1 like every other bad input; 2 means failed cells.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {

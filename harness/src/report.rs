@@ -103,7 +103,7 @@ fn part_view(plan: &Plan, part: &crate::plan::Part, r: &PartResults) -> PartView
         title: r.title.clone(),
         file: part.file.display().to_string(),
         seed: part.seed,
-        scaling: format!("{:?}", part.scaling).to_lowercase(),
+        scaling: part.scaling.as_str().into(),
         budget: part.budget.max_evaluations.map_or(String::new(), |m| {
             format!("at most {m} objective evaluations")
         }),

@@ -49,6 +49,12 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
         "{}",
         stdout(&again)
     );
+    let fresh = harness(&[&smoke, "--out", &out, "--fresh"], dir.path());
+    assert!(
+        stdout(&fresh).contains("120 ran, 0 were already stored"),
+        "{}",
+        stdout(&fresh)
+    );
     std::fs::remove_file(dir.path().join("report.md")).unwrap();
     ok(&harness(&["report", &smoke, "--out", &out], dir.path()));
     assert_eq!(
