@@ -5,7 +5,7 @@
 use crate::experiment::Protocol;
 use crate::plan::{Cell, Plan, Split};
 use crate::store::Row;
-use nnbench_core::{Network, Patterns, Problem, metrics, seed};
+use nnbench_core::{Network, Patterns, Problem, Seeds, metrics};
 use nnbench_datasets::{Scaler, Table, Tables, Task};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -61,10 +61,11 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
     let (train_p, test_p) = (patterns(&train), patterns(&test));
     let network = Network::new(train.d, config.method.hidden());
     let mut problem = Problem::new(network, &train_p, part.budget);
-    let mut rng = seed::rng(cell.seed);
     let (wall, cpu) = (Instant::now(), cpu_seconds());
     let trained = catch_unwind(AssertUnwindSafe(|| {
-        config.method.train(&mut problem, &mut rng)
+        config
+            .method
+            .train(&mut problem, Seeds::new(cell.seed, cell.shared_seed))
     }));
     row.wall_s = wall.elapsed().as_secs_f64();
     row.cpu_s = cpu_seconds() - cpu;

@@ -2,10 +2,15 @@
 //! the README's method table, which a test checks against this list).
 
 use nnbench_core::{MeanParams, Registration, register};
+use nnbench_ga::GeneticParams;
 use nnbench_gradient::{AdamParams, RpropParams};
+use nnbench_pso::{Proposed, ProposedAdam};
 
 pub fn all() -> Vec<Registration> {
     vec![
+        register::<Proposed>(),
+        register::<ProposedAdam>(),
+        register::<GeneticParams>(),
         register::<AdamParams>(),
         register::<RpropParams>(),
         register::<MeanParams>(),

@@ -72,6 +72,8 @@ pub struct Cell {
     pub repetition: usize,
     pub fold: usize,
     pub seed: u64,
+    /// The same for every repetition of this (dataset, fold, method).
+    pub shared_seed: u64,
     pub split: Split,
     pub split_hash: String,
 }
@@ -316,6 +318,8 @@ fn cells(plan: &Plan) -> Result<Vec<Cell>> {
                         // the same stream on a cell (common random numbers).
                         let seed =
                             seed::derive(part.seed, &["train", &ds.id, &rep, &fold_s, method.name]);
+                        let shared_seed =
+                            seed::derive(part.seed, &["shared", &ds.id, &fold_s, method.name]);
                         out.push(Cell {
                             key: sha256_hex(identity.to_string().as_bytes()),
                             part: p,
@@ -325,6 +329,7 @@ fn cells(plan: &Plan) -> Result<Vec<Cell>> {
                             repetition,
                             fold,
                             seed,
+                            shared_seed,
                             split: split.clone(),
                             split_hash: split_hash.clone(),
                         });

@@ -238,3 +238,38 @@ fn tamper(store: &Path) {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn proposed_and_genetic_give_the_same_bits_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.toml");
+    std::fs::write(
+        &file,
+        "name = \"small\"\nprotocol = { kind = \"kfold\", folds = 4, repetitions = 1 }\n\
+         [[datasets]]\nname = \"iris\"\n[[datasets]]\nname = \"diabetes_sklearn\"\nvariant = \"embedded\"\n\
+         [[methods]]\nname = \"PROPOSED\"\nparams = { particles = 20, iterations = 10, bfgs_evaluations = 50 }\n\
+         [[methods]]\nname = \"PROPOSED_ADAM\"\nparams = { particles = 20, iterations = 10, adam_iterations = 50, repetition = \"code\" }\n\
+         [[methods]]\nname = \"GENETIC\"\nparams = { chromosomes = 20, generations = 10, bfgs_evaluations = 50 }\n",
+    )
+    .unwrap();
+    let small = file.display().to_string();
+    let (one, two) = (dir.path().join("one.sqlite"), dir.path().join("two.sqlite"));
+    for (store, jobs) in [(&one, "1"), (&two, "2")] {
+        let out = dir.path().display().to_string();
+        ok(&harness(
+            &[
+                &small,
+                "--out",
+                &out,
+                "--store",
+                &store.display().to_string(),
+                "--jobs",
+                jobs,
+            ],
+            dir.path(),
+        ));
+    }
+    let a = export_without_timing(dir.path(), &one, &small);
+    assert_eq!(a.len(), 25);
+    assert_eq!(a, export_without_timing(dir.path(), &two, &small));
+}

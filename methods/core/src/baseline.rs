@@ -5,7 +5,7 @@
 use crate::data::Patterns;
 use crate::method::{Method, MethodParams, Model, ParamError, StopReason, Trained};
 use crate::problem::Problem;
-use crate::seed::Rng;
+use crate::seed::Seeds;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -38,7 +38,7 @@ impl Method for Mean {
         0
     }
 
-    fn train(&self, problem: &mut Problem<'_>, _rng: &mut Rng) -> Trained {
+    fn train(&self, problem: &mut Problem<'_>, _seeds: Seeds) -> Trained {
         let y = problem.data().targets();
         let mean = y.iter().sum::<f64>() / y.len().max(1) as f64;
         Trained {

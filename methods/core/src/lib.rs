@@ -6,6 +6,8 @@
 
 mod baseline;
 mod data;
+mod fastexp;
+mod kernel;
 mod method;
 pub mod metrics;
 mod network;
@@ -21,7 +23,7 @@ pub use method::{
 pub use network::{Evaluation, Network, sigmoid};
 pub use problem::{Budget, Problem, Spent};
 pub use registration::{BuildError, Built, Registration, register};
-pub use seed::Rng;
+pub use seed::{Rng, Seeds};
 
 use rand::RngExt;
 

@@ -6,7 +6,7 @@
 use crate::data::Patterns;
 use crate::network::Network;
 use crate::problem::Problem;
-use crate::seed::Rng;
+use crate::seed::Seeds;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -63,7 +63,7 @@ pub trait Method: Send + Sync {
     /// Hidden units of the network this method trains (H in (d + 2) * H).
     fn hidden(&self) -> usize;
 
-    fn train(&self, problem: &mut Problem<'_>, rng: &mut Rng) -> Trained;
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained;
 }
 
 /// A method's parameter struct: `Default` gives the documented defaults,

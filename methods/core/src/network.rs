@@ -8,9 +8,7 @@
 //! The objective is the sum (not the mean) of squared errors (0.2).
 
 use crate::data::Patterns;
-
-/// Patterns are processed in blocks so a hidden unit's activations stay in L1.
-const BLOCK: usize = 256;
+use crate::kernel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Network {
@@ -28,8 +26,9 @@ pub struct Evaluation {
     pub saturated: u64,
 }
 
+/// 1 / (1 + exp(-z)) with the kernel's vectorisable exp (within a few ulp of std).
 pub fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
+    crate::fastexp::sigmoid(z)
 }
 
 impl Network {
@@ -42,106 +41,43 @@ impl Network {
         (self.inputs + 2) * self.hidden
     }
 
-    fn block(&self) -> usize {
-        self.inputs + 2
-    }
-
     /// Network outputs for every pattern.
     pub fn outputs(&self, w: &[f64], data: &Patterns) -> Vec<f64> {
         let mut out = vec![0.0; data.len()];
-        let mut z = [0.0; BLOCK];
-        for start in (0..data.len()).step_by(BLOCK) {
-            let end = (start + BLOCK).min(data.len());
-            for unit in w.chunks_exact(self.block()) {
-                self.activations(unit, data, start, end, &mut z);
-                for (o, zp) in out[start..end].iter_mut().zip(&z) {
-                    *o += unit[0] * sigmoid(*zp);
-                }
-            }
-        }
+        kernel::evaluate(w, self.inputs, data, f64::INFINITY, Some(&mut out));
         out
     }
 
-    /// E(w), and the saturation count against `limit` if one is given.
+    /// E(w), and the saturation count against `limit` if one is given, in one pass.
     pub fn evaluate(&self, w: &[f64], data: &Patterns, limit: Option<f64>) -> Evaluation {
-        let out = self.outputs(w, data);
-        let sse = sum_squared_residuals(&out, data.targets());
-        let saturated = limit.map_or(0, |l| self.saturation(w, data, l));
+        let (sse, saturated) =
+            kernel::evaluate(w, self.inputs, data, limit.unwrap_or(f64::INFINITY), None);
         Evaluation { sse, saturated }
-    }
-
-    /// B(L) as a count: (unit, pattern) pairs with |argument| >= limit.
-    pub fn saturation(&self, w: &[f64], data: &Patterns, limit: f64) -> u64 {
-        let mut z = [0.0; BLOCK];
-        let mut count = 0;
-        for start in (0..data.len()).step_by(BLOCK) {
-            let end = (start + BLOCK).min(data.len());
-            for unit in w.chunks_exact(self.block()) {
-                self.activations(unit, data, start, end, &mut z);
-                count += z[..end - start].iter().filter(|v| v.abs() >= limit).count() as u64;
-            }
-        }
-        count
     }
 
     /// E(w) and its analytic gradient, written into `grad` (algorithms.md 1.3):
     /// dE/dv_i = 2 sum r s_i, dE/dtheta_i = 2 sum r v_i s_i (1 - s_i),
     /// dE/dp_ik = 2 sum r v_i s_i (1 - s_i) x_k, with r = N(x) - y.
     pub fn sse_gradient(&self, w: &[f64], data: &Patterns, grad: &mut [f64]) -> f64 {
-        let d = self.inputs;
-        let out = self.outputs(w, data);
-        let residual: Vec<f64> = out.iter().zip(data.targets()).map(|(o, y)| o - y).collect();
-        grad.fill(0.0);
-        let mut z = [0.0; BLOCK];
-        let mut g = [0.0; BLOCK];
-        for start in (0..data.len()).step_by(BLOCK) {
-            let end = (start + BLOCK).min(data.len());
-            let r = &residual[start..end];
-            for (unit, gu) in w.chunks_exact(d + 2).zip(grad.chunks_exact_mut(d + 2)) {
-                self.activations(unit, data, start, end, &mut z);
-                let v = unit[0];
-                let (mut dv, mut dtheta) = (0.0, 0.0);
-                for ((gp, zp), rp) in g.iter_mut().zip(&z).zip(r) {
-                    let s = sigmoid(*zp);
-                    dv += rp * s;
-                    *gp = rp * v * s * (1.0 - s);
-                    dtheta += *gp;
-                }
-                gu[0] += 2.0 * dv;
-                gu[d + 1] += 2.0 * dtheta;
-                for k in 0..d {
-                    let x = &data.column(k)[start..end];
-                    gu[1 + k] += 2.0 * g.iter().zip(x).map(|(a, b)| a * b).sum::<f64>();
-                }
-            }
-        }
-        sum_squared_residuals(&out, data.targets())
+        kernel::gradient(w, self.inputs, data, grad)
     }
 
-    /// z_p = theta + sum_j p_j x_pj for patterns start..end, into z[..end-start].
-    fn activations(
-        &self,
-        unit: &[f64],
-        data: &Patterns,
-        start: usize,
-        end: usize,
-        z: &mut [f64; BLOCK],
-    ) {
+    /// The plain scalar evaluation with std's exp, pattern by pattern: the
+    /// yardstick the kernel is tested and benchmarked against.
+    pub fn evaluate_reference(&self, w: &[f64], data: &Patterns, limit: f64) -> Evaluation {
         let d = self.inputs;
-        let z = &mut z[..end - start];
-        z.fill(unit[d + 1]);
-        for j in 0..d {
-            let p = unit[1 + j];
-            for (zp, x) in z.iter_mut().zip(&data.column(j)[start..end]) {
-                *zp += p * x;
+        let (mut sse, mut saturated) = (0.0, 0);
+        for p in 0..data.len() {
+            let mut o = 0.0;
+            for unit in w.chunks_exact(d + 2) {
+                let z = unit[d + 1] + (0..d).map(|j| unit[1 + j] * data.column(j)[p]).sum::<f64>();
+                saturated += u64::from(z.abs() >= limit);
+                o += unit[0] / (1.0 + (-z).exp());
             }
+            sse += (o - data.targets()[p]).powi(2);
         }
+        Evaluation { sse, saturated }
     }
-}
-
-/// Summed in pattern order, so the result does not depend on blocking.
-fn sum_squared_residuals(out: &[f64], y: &[f64]) -> f64 {
-    out.iter().zip(y).map(|(o, t)| (o - t) * (o - t)).sum()
 }
 
 #[cfg(test)]
@@ -179,10 +115,10 @@ mod tests {
         let net = Network::new(1, 2);
         let w = [1.0, 1.0, 0.0, 1.0, 0.5, 1.0];
         let data = Patterns::from_rows(1, &[2.0, 4.0], &[0.0, 0.0]);
-        assert_eq!(net.saturation(&w, &data, 2.0), 4);
-        assert_eq!(net.saturation(&w, &data, 3.0), 2);
-        assert_eq!(net.saturation(&w, &data, 3.5), 1);
-        assert_eq!(net.evaluate(&w, &data, Some(3.0)).saturated, 2);
+        let count = |l| net.evaluate(&w, &data, Some(l)).saturated;
+        assert_eq!((count(2.0), count(3.0), count(3.5)), (4, 2, 1));
+        assert_eq!(net.evaluate(&w, &data, None).saturated, 0);
+        assert_eq!(net.evaluate_reference(&w, &data, 3.0).saturated, 2);
     }
 
     #[test]
@@ -208,20 +144,39 @@ mod tests {
     }
 
     #[test]
-    fn blocking_does_not_change_the_sum() {
-        let (net, data, w) = problem(600, 2, 3, 5);
-        let out = net.outputs(&w, &data);
-        let direct: f64 = (0..data.len())
-            .map(|p| {
-                let x: Vec<f64> = (0..2).map(|j| data.column(j)[p]).collect();
-                let o: f64 = w
-                    .chunks_exact(4)
-                    .map(|u| u[0] * sigmoid(u[3] + u[1] * x[0] + u[2] * x[1]))
-                    .sum();
-                assert!((o - out[p]).abs() < 1e-12);
-                (o - data.targets()[p]).powi(2)
-            })
-            .sum();
-        assert_eq!(net.evaluate(&w, &data, None).sse, direct);
+    fn the_kernel_agrees_with_the_scalar_reference_to_1e_12() {
+        // 1000 patterns: three full blocks and a partial one.
+        for seed in 0..5 {
+            let (net, data, w) = problem(1000, 8, 10, seed);
+            let fast = net.evaluate(&w, &data, Some(1.5));
+            let slow = net.evaluate_reference(&w, &data, 1.5);
+            assert!(
+                (fast.sse - slow.sse).abs() <= 1e-12 * slow.sse,
+                "{} vs {}",
+                fast.sse,
+                slow.sse
+            );
+            assert_eq!(fast.saturated, slow.saturated);
+            let outputs = net.outputs(&w, &data);
+            let sse: f64 = outputs
+                .iter()
+                .zip(data.targets())
+                .map(|(o, y)| (o - y).powi(2))
+                .sum();
+            assert!((sse - slow.sse).abs() <= 1e-12 * slow.sse);
+        }
+    }
+
+    #[test]
+    fn the_avx2_and_portable_paths_give_the_same_bits() {
+        let (net, data, w) = problem(777, 5, 7, 9);
+        let (sse, saturated) = crate::kernel::evaluate_portable(&w, 5, &data, 2.0);
+        let e = net.evaluate(&w, &data, Some(2.0));
+        assert_eq!((e.sse.to_bits(), e.saturated), (sse.to_bits(), saturated));
+        let (mut a, mut b) = (vec![0.0; w.len()], vec![0.0; w.len()]);
+        let fa = net.sse_gradient(&w, &data, &mut a);
+        let fb = crate::kernel::gradient_portable(&w, 5, &data, &mut b);
+        assert_eq!(fa.to_bits(), fb.to_bits());
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
     }
 }

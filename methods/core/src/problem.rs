@@ -53,6 +53,13 @@ impl<'a> Problem<'a> {
         self.spent
     }
 
+    /// Evaluations left in the budget (None: no limit).
+    pub fn remaining(&self) -> Option<u64> {
+        self.budget
+            .max_evaluations
+            .map(|m| m.saturating_sub(self.spent.objective_evals))
+    }
+
     /// True once the budget is used up; methods stop at their next check.
     pub fn exhausted(&self) -> bool {
         self.budget

@@ -30,6 +30,31 @@ pub fn rng(seed: u64) -> Rng {
     Rng::seed_from_u64(seed)
 }
 
+/// The random streams one run may draw from, derived by the runner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seeds {
+    run: u64,
+    shared: u64,
+}
+
+impl Seeds {
+    pub fn new(run: u64, shared: u64) -> Seeds {
+        Seeds { run, shared }
+    }
+
+    /// This run's own stream.
+    pub fn run(&self) -> Rng {
+        rng(self.run)
+    }
+
+    /// A stream every repetition of one (dataset, fold, method) shares, for
+    /// presets that do a phase once and repeat only the rest (the authors'
+    /// driver bounds once, then trains 30 times: algorithms.md 0.5).
+    pub fn shared(&self) -> Rng {
+        rng(self.shared)
+    }
+}
+
 fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

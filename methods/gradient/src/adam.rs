@@ -3,7 +3,7 @@
 //! SSE, with OptimLib's defaults (algorithms.md section 4).
 
 use crate::descent::{Descent, Rule};
-use nnbench_core::{Method, MethodParams, ParamError, Problem, Rng, Trained, check};
+use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Trained, check};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,7 +100,7 @@ impl Method for AdamParams {
         self.hidden
     }
 
-    fn train(&self, problem: &mut Problem<'_>, rng: &mut Rng) -> Trained {
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let descent = Descent {
             iterations: self.iterations,
             grad_tolerance: self.grad_tolerance,
@@ -108,7 +108,7 @@ impl Method for AdamParams {
             init_range: self.init_range,
         };
         let n = problem.network().weights();
-        descent.run(problem, rng, AdamRule::new(self.clone(), n))
+        descent.run(problem, &mut seeds.run(), AdamRule::new(self.clone(), n))
     }
 }
 

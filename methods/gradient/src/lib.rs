@@ -15,7 +15,8 @@ pub use rprop::{RpropParams, RpropRule, Variant as RpropVariant};
 mod tests {
     use super::*;
     use nnbench_core::{
-        Budget, Method, MethodParams, Network, Patterns, Problem, StopReason, seed, uniform_weights,
+        Budget, Method, MethodParams, Network, Patterns, Problem, Seeds, StopReason, seed,
+        uniform_weights,
     };
 
     /// Targets from a teacher network of the trained shape: the optimum SSE is 0.
@@ -42,7 +43,7 @@ mod tests {
             1.0,
             &mut seed::rng(seed_value),
         ));
-        let trained = params.train(&mut problem, &mut seed::rng(seed_value));
+        let trained = params.train(&mut problem, Seeds::new(seed_value, 0));
         let sse = trained
             .model
             .outputs(data)
@@ -95,7 +96,7 @@ mod tests {
         .unwrap();
         let run = || {
             let mut problem = Problem::new(Network::new(2, 3), &data, Budget::default());
-            adam.train(&mut problem, &mut seed::rng(77))
+            adam.train(&mut problem, Seeds::new(77, 0))
                 .model
                 .outputs(&data)
         };
@@ -119,7 +120,7 @@ mod tests {
                 max_evaluations: Some(50),
             },
         );
-        let trained = rprop.train(&mut problem, &mut seed::rng(1));
+        let trained = rprop.train(&mut problem, Seeds::new(1, 0));
         assert_eq!(trained.stop, StopReason::BudgetExhausted);
         assert_eq!(problem.spent().objective_evals, 50);
     }

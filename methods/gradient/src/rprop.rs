@@ -11,7 +11,7 @@
 //!   the weight stays, but the gradient is kept (Rprop- without zeroing).
 
 use crate::descent::{Descent, Rule};
-use nnbench_core::{Method, MethodParams, ParamError, Problem, Rng, Trained, check};
+use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Trained, check};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,7 +179,7 @@ impl Method for RpropParams {
         self.hidden
     }
 
-    fn train(&self, problem: &mut Problem<'_>, rng: &mut Rng) -> Trained {
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let descent = Descent {
             iterations: self.iterations,
             grad_tolerance: 0.0,
@@ -188,7 +188,7 @@ impl Method for RpropParams {
         };
         let n = problem.network().weights();
         let rule = RpropRule::new(self.clone(), n, problem.data().len());
-        descent.run(problem, rng, rule)
+        descent.run(problem, &mut seeds.run(), rule)
     }
 }
 
