@@ -43,6 +43,8 @@ pub struct Table {
     pub rows: Vec<(String, String, Vec<Option<Stat>>)>,
     /// Mean over datasets of the per-dataset means; None where a dataset lacks a value.
     pub average: Vec<Option<f64>>,
+    /// For the test error: the published value per row and method, if any.
+    pub published: Vec<Vec<Option<f64>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,7 +94,19 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                         .cloned(),
                 );
                 for name in metrics {
-                    tables.push(table(task, &name, &datasets, &labels, &ok));
+                    let mut t = table(task, &name, &datasets, &labels, &ok);
+                    if name == "test_error" {
+                        t.published = datasets
+                            .iter()
+                            .map(|(d, _)| {
+                                labels
+                                    .iter()
+                                    .map(|l| part.published.get(d, l).map(|(v, _)| v))
+                                    .collect()
+                            })
+                            .collect();
+                    }
+                    tables.push(t);
                 }
             }
             let split_text: String = cells.iter().map(|c| c.split_hash.as_str()).collect();
@@ -163,6 +177,7 @@ fn table(
         methods: labels.to_vec(),
         rows: table_rows,
         average,
+        published: Vec::new(),
     }
 }
 

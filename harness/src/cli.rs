@@ -71,6 +71,9 @@ pub struct RunArgs {
     /// --store, the shard writes OUT/results.shard-I-of-N.sqlite.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
+    /// Check the experiment and count its cells; run nothing, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

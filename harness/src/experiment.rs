@@ -61,6 +61,21 @@ pub struct RawMethod {
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {
     pub title: Option<String>,
+    /// Published tables to set beside the regenerated test errors.
+    #[serde(default)]
+    pub published: Vec<PublishedTable>,
+}
+
+/// A CSV of published numbers: a `dataset` column of the paper's names, then
+/// one column per method. `columns` maps a CSV column to a method label where
+/// they differ (by default a column matches the label of the same name).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedTable {
+    /// Relative to the experiment file.
+    pub file: Spanned<String>,
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

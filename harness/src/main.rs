@@ -12,6 +12,7 @@ mod methods;
 mod metric;
 mod plan;
 mod progress;
+mod published;
 mod report;
 mod runner;
 mod store;
@@ -106,6 +107,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn run_experiment(args: cli::RunArgs) -> Result<ExitCode> {
+    if args.dry_run {
+        let data_dir = DataDir::resolve(args.experiment.data.data_dir.as_deref());
+        let plan = plan::build(&args.experiment.experiment, &data_dir)?;
+        let cells = args.shard.map_or(plan.cells.len(), |(i, n)| {
+            runner::shard(&plan.cells, i, n).len()
+        });
+        println!(
+            "{}: {} parts, {} datasets, {} method configurations, {} cells{}",
+            plan.name,
+            plan.parts.len(),
+            plan.datasets.len(),
+            plan.methods.len(),
+            cells,
+            args.shard.map_or(String::new(), |(i, n)| format!(
+                " in shard {i}/{n} of {}",
+                plan.cells.len()
+            ))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let (plan, mut store, out) = open(&args.experiment, args.shard)?;
     if args.fresh {
         let keys: Vec<String> = plan.cells.iter().map(|c| c.key.clone()).collect();

@@ -4,6 +4,7 @@
 //! (a hash of everything that determines its result) and a derived seed.
 
 use crate::experiment::{Protocol, RawMethod, Source, read_all};
+use crate::published::Published;
 use crate::{methods, metric};
 use anyhow::{Context, Result, anyhow, bail};
 use nnbench_core::{Budget, Method, seed};
@@ -37,6 +38,8 @@ pub struct Part {
     pub scaling: Scaling,
     pub budget: Budget,
     pub metrics: Vec<String>,
+    /// Published numbers for this part's datasets and method labels.
+    pub published: Published,
     /// (dataset index, protocol) in file order.
     pub datasets: Vec<(usize, Protocol)>,
     /// Method config indices in file order.
@@ -166,6 +169,7 @@ fn plan_part(
         metrics: raw.metrics.iter().map(|m| m.get_ref().clone()).collect(),
         datasets: Vec::new(),
         methods: Vec::new(),
+        published: Published::default(),
     };
     for d in &raw.datasets {
         let at = source.at(d.name.span());
@@ -196,6 +200,21 @@ fn plan_part(
             part.methods.push(plan.methods.len() - 1);
         }
     }
+    let names: Vec<(String, String)> = part
+        .datasets
+        .iter()
+        .map(|(d, _)| {
+            let id = plan.datasets[*d].id.clone();
+            let name = id.split('/').next().unwrap_or_default().to_string();
+            (id, name)
+        })
+        .collect();
+    let labels: Vec<String> = part
+        .methods
+        .iter()
+        .map(|&m| plan.methods[m].label.clone())
+        .collect();
+    part.published = Published::load(source, &raw.report.published, &names, &labels)?;
     Ok(part)
 }
 

@@ -42,6 +42,16 @@ struct TableView {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
     average: Vec<String>,
+    /// Regenerated beside published, when the experiment names published tables.
+    comparison: Option<Comparison>,
+}
+
+#[derive(Serialize)]
+struct Comparison {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    average: Vec<String>,
+    covered: usize,
 }
 
 #[derive(Serialize)]
@@ -207,7 +217,69 @@ fn table_view(t: &Table) -> TableView {
             .iter()
             .map(|a| a.map_or("—".into(), number))
             .collect(),
+        comparison: comparison(t),
     }
+}
+
+/// "regenerated / published (difference)" per dataset and method, and the
+/// averages over the datasets where both exist (not the paper's AVERAGE row,
+/// which covers all of its datasets).
+fn comparison(t: &Table) -> Option<Comparison> {
+    let methods: Vec<usize> = (0..t.methods.len())
+        .filter(|&m| t.published.iter().any(|row| row[m].is_some()))
+        .collect();
+    if methods.is_empty() {
+        return None;
+    }
+    let mut sums = vec![(0.0, 0.0, 0usize); t.methods.len()];
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .zip(&t.published)
+        .filter(|(_, p)| p.iter().any(Option::is_some))
+        .map(|((dataset, _, stats), published)| {
+            std::iter::once(dataset.clone())
+                .chain(methods.iter().map(|&m| match (stats[m], published[m]) {
+                    (Some(s), Some(p)) => {
+                        sums[m] = (sums[m].0 + s.mean, sums[m].1 + p, sums[m].2 + 1);
+                        pair(s.mean, p)
+                    }
+                    (None, Some(p)) => format!("— / {}", number(p)),
+                    _ => "—".into(),
+                }))
+                .collect()
+        })
+        .collect();
+    Some(Comparison {
+        header: std::iter::once("dataset".to_string())
+            .chain(methods.iter().map(|&m| t.methods[m].clone()))
+            .collect(),
+        average: methods
+            .iter()
+            .map(|&m| {
+                let (ours, paper, n) = sums[m];
+                if n == 0 {
+                    "—".into()
+                } else {
+                    pair(ours / n as f64, paper / n as f64)
+                }
+            })
+            .collect(),
+        covered: rows.len(),
+        rows,
+    })
+}
+
+/// `ours / paper (+difference)`.
+fn pair(ours: f64, paper: f64) -> String {
+    let d = ours - paper;
+    let sign = if d < 0.0 { "-" } else { "+" };
+    format!(
+        "{} / {} ({sign}{})",
+        number(ours),
+        number(paper),
+        number(d.abs())
+    )
 }
 
 fn title_case(s: &str) -> String {

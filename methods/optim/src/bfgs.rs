@@ -280,6 +280,40 @@ mod tests {
     }
 
     #[test]
+    fn the_default_cap_is_tolmins_2001_evaluations() {
+        // The extended Rosenbrock in 200 dimensions from far away takes longer.
+        let n = 200;
+        let mut calls = 0;
+        let f = |x: &[f64], g: &mut [f64]| {
+            calls += 1;
+            g.fill(0.0);
+            let mut value = 0.0;
+            for i in (0..n).step_by(2) {
+                let (a, b) = (x[i], x[i + 1]);
+                value += (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2);
+                g[i] += -2.0 * (1.0 - a) - 400.0 * a * (b - a * a);
+                g[i + 1] += 200.0 * (b - a * a);
+            }
+            value
+        };
+        let r = minimise(
+            f,
+            &vec![-40.0; n],
+            &Bounds::symmetric(n, 50.0),
+            &BfgsOptions::default(),
+        );
+        assert_eq!(
+            r.stop,
+            BfgsStop::MaxEvaluations,
+            "{:?} after {}",
+            r.stop,
+            r.evaluations
+        );
+        assert_eq!(r.evaluations, 2001);
+        assert_eq!(calls, 2001);
+    }
+
+    #[test]
     fn stops_well_inside_the_cap_on_an_easy_problem() {
         let f = |x: &[f64], g: &mut [f64]| {
             g[0] = 2.0 * (x[0] - 0.25);

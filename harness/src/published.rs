@@ -1,0 +1,121 @@
+//! Published numbers to compare against: CSV tables of a paper, read once at
+//! plan time and matched to the experiment's datasets and method labels.
+
+use crate::experiment::{PublishedTable, Source};
+use anyhow::{Context, Result, anyhow};
+use std::collections::HashMap;
+
+/// (dataset id, method label) -> (published value, table file name).
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    values: HashMap<(String, String), (f64, String)>,
+}
+
+impl Published {
+    pub fn get(&self, dataset: &str, label: &str) -> Option<(f64, &str)> {
+        self.values
+            .get(&(dataset.to_string(), label.to_string()))
+            .map(|(v, t)| (*v, t.as_str()))
+    }
+
+    /// Reads `tables` and keeps the cells of `datasets` (id, name) and `labels`.
+    pub fn load(
+        source: &Source,
+        tables: &[PublishedTable],
+        datasets: &[(String, String)],
+        labels: &[String],
+    ) -> Result<Published> {
+        let mut out = Published::default();
+        let dir = source.path.parent().unwrap_or(std::path::Path::new("."));
+        for table in tables {
+            let at = source.at(table.file.span());
+            let path = dir.join(table.file.get_ref());
+            let name = path
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let mut reader = csv::Reader::from_path(&path)
+                .with_context(|| format!("{at}: cannot read published table {}", path.display()))?;
+            let headers = reader
+                .headers()
+                .with_context(|| format!("{}: no header row", path.display()))?
+                .clone();
+            if headers.get(0) != Some("dataset") {
+                return Err(anyhow!(
+                    "{}:1: the first column must be `dataset`",
+                    path.display()
+                ));
+            }
+            for (line, record) in reader.records().enumerate() {
+                let record = record.with_context(|| format!("{}:{}", path.display(), line + 2))?;
+                let Some(id) = match_dataset(&record[0], datasets) else {
+                    continue;
+                };
+                for (column, value) in headers.iter().zip(record.iter()).skip(1) {
+                    let label = table.columns.get(column).map_or(column, String::as_str);
+                    if !labels.iter().any(|l| l == label) {
+                        continue;
+                    }
+                    let v: f64 = value.trim().parse().map_err(|_| {
+                        anyhow!(
+                            "{}:{}: column {column}: {value:?} is not a number",
+                            path.display(),
+                            line + 2
+                        )
+                    })?;
+                    out.values
+                        .insert((id.clone(), label.to_string()), (v, name.clone()));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The paper's name of a dataset against the registry's: equal ignoring case,
+/// else equal ignoring case and punctuation when that is unambiguous
+/// (`HayesRoth` is hayes_roth; `ZO_NF_S` and `ZONF_S` stay apart).
+fn match_dataset(paper: &str, datasets: &[(String, String)]) -> Option<String> {
+    let lower = paper.trim().to_lowercase();
+    if let Some((id, _)) = datasets.iter().find(|(_, name)| *name == lower) {
+        return Some(id.clone());
+    }
+    let squash = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let found: Vec<&String> = datasets
+        .iter()
+        .filter(|(_, n)| squash(n) == squash(paper))
+        .map(|(id, _)| id)
+        .collect();
+    (found.len() == 1).then(|| found[0].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_dataset;
+
+    #[test]
+    fn paper_names_match_registry_names() {
+        let ds: Vec<(String, String)> = ["hayes_roth", "zo_nf_s", "zonf_s", "z_f_s", "wine"]
+            .iter()
+            .map(|n| (format!("{n}/tsoulos"), n.to_string()))
+            .collect();
+        assert_eq!(
+            match_dataset("HayesRoth", &ds).as_deref(),
+            Some("hayes_roth/tsoulos")
+        );
+        assert_eq!(
+            match_dataset("ZO_NF_S", &ds).as_deref(),
+            Some("zo_nf_s/tsoulos")
+        );
+        assert_eq!(
+            match_dataset("ZONF_S", &ds).as_deref(),
+            Some("zonf_s/tsoulos")
+        );
+        assert_eq!(match_dataset("Wine", &ds).as_deref(), Some("wine/tsoulos"));
+        assert_eq!(match_dataset("AVERAGE", &ds), None);
+    }
+}

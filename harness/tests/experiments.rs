@@ -1,0 +1,122 @@
+//! The paper experiments plan (every dataset, method and published table
+//! resolves) without running, and published numbers reach the report.
+
+mod util;
+
+use util::*;
+
+#[test]
+fn every_shipped_experiment_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, cells) in [
+        (
+            "tsoulos2023.toml",
+            "42 datasets, 5 method configurations, 63000 cells",
+        ),
+        (
+            "tsoulos2023-sensitivity.toml",
+            "16 datasets, 13 method configurations, 62400 cells",
+        ),
+        (
+            "tsoulos2023-subset.toml",
+            "5 datasets, 2 method configurations, 300 cells",
+        ),
+        (
+            "all.toml",
+            "2 parts, 42 datasets, 18 method configurations, 125400 cells",
+        ),
+        ("smoke.toml", "120 cells"),
+        ("quickstart.toml", "180 cells"),
+    ] {
+        let o = harness(&[&experiment(file), "--dry-run"], dir.path());
+        ok(&o);
+        assert!(stdout(&o).contains(cells), "{file}: {}", stdout(&o));
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn shards_of_the_paper_grid_cover_it_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let total: usize = (1..=3)
+        .map(|i| {
+            let o = harness(
+                &[
+                    &experiment("tsoulos2023.toml"),
+                    "--dry-run",
+                    "--shard",
+                    &format!("{i}/3"),
+                ],
+                dir.path(),
+            );
+            ok(&o);
+            let out = stdout(&o);
+            out.split(" cells in shard")
+                .next()
+                .unwrap()
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, 63000);
+}
+
+#[test]
+fn published_numbers_stand_beside_the_regenerated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("paper.csv"),
+        "dataset,nclass,CONSTANT,OTHER\nIris,3,60.00,1.0\nWine,3,50.0,2.0\nAVERAGE,,55.0,1.5\n",
+    )
+    .unwrap();
+    let file = dir.path().join("cmp.toml");
+    std::fs::write(
+        &file,
+        "name = \"cmp\"\nprotocol = { kind = \"kfold\", folds = 3, repetitions = 1 }\n\
+         [report]\npublished = [{ file = \"paper.csv\", columns = { CONSTANT = \"MEAN\" } }]\n\
+         [[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    ok(&harness(
+        &[
+            &file.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+        dir.path(),
+    ));
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // The constant predictor misclassifies two classes of three: 66.67 %.
+    assert!(
+        report.contains("| iris/embedded | 66.67 / 60.00 (+6.67) |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("for the 1 datasets with a published value"),
+        "{report}"
+    );
+    assert!(!report.contains("OTHER"), "{report}");
+}
+
+#[test]
+fn a_published_table_that_is_missing_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cmp.toml");
+    std::fs::write(
+        &file,
+        "name = \"cmp\"\n[report]\npublished = [{ file = \"nowhere.csv\" }]\n[[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n",
+    )
+    .unwrap();
+    let e = refused(&harness(
+        &[&file.display().to_string(), "--dry-run"],
+        dir.path(),
+    ));
+    assert!(e.contains("cmp.toml:3: cannot read published table"), "{e}");
+}
