@@ -43,7 +43,7 @@ pub struct Table {
     pub rows: Vec<(String, String, Vec<Option<Stat>>)>,
     /// Mean over datasets of the per-dataset means; None where a dataset lacks a value.
     pub average: Vec<Option<f64>>,
-    /// For the test error: the published value per row and method, if any.
+    /// The published value per row and method, if any.
     pub published: Vec<Vec<Option<f64>>>,
 }
 
@@ -95,17 +95,15 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                 );
                 for name in metrics {
                     let mut t = table(task, &name, &datasets, &labels, &ok);
-                    if name == "test_error" {
-                        t.published = datasets
-                            .iter()
-                            .map(|(d, _)| {
-                                labels
-                                    .iter()
-                                    .map(|l| part.published.get(d, l).map(|(v, _)| v))
-                                    .collect()
-                            })
-                            .collect();
-                    }
+                    t.published = datasets
+                        .iter()
+                        .map(|(d, _)| {
+                            labels
+                                .iter()
+                                .map(|l| part.published.get(&name, d, l))
+                                .collect()
+                        })
+                        .collect();
                     tables.push(t);
                 }
             }

@@ -76,6 +76,13 @@ pub struct PublishedTable {
     pub file: Spanned<String>,
     #[serde(default)]
     pub columns: std::collections::BTreeMap<String, String>,
+    /// The metric the table reports (default: the test error).
+    #[serde(default = "test_error")]
+    pub metric: String,
+}
+
+fn test_error() -> String {
+    "test_error".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,12 +5,14 @@ use nnbench_core::{MeanParams, Registration, register};
 use nnbench_ga::GeneticParams;
 use nnbench_gradient::{AdamParams, RpropParams};
 use nnbench_pso::{Proposed, ProposedAdam};
+use nnbench_rbf::RbfParams;
 
 pub fn all() -> Vec<Registration> {
     vec![
         register::<Proposed>(),
         register::<ProposedAdam>(),
         register::<GeneticParams>(),
+        register::<RbfParams>(),
         register::<AdamParams>(),
         register::<RpropParams>(),
         register::<MeanParams>(),

@@ -5,17 +5,16 @@ use crate::experiment::{PublishedTable, Source};
 use anyhow::{Context, Result, anyhow};
 use std::collections::HashMap;
 
-/// (dataset id, method label) -> (published value, table file name).
+/// (metric, dataset id, method label) -> published value.
 #[derive(Debug, Clone, Default)]
 pub struct Published {
-    values: HashMap<(String, String), (f64, String)>,
+    values: HashMap<(String, String, String), f64>,
 }
 
 impl Published {
-    pub fn get(&self, dataset: &str, label: &str) -> Option<(f64, &str)> {
-        self.values
-            .get(&(dataset.to_string(), label.to_string()))
-            .map(|(v, t)| (*v, t.as_str()))
+    pub fn get(&self, metric: &str, dataset: &str, label: &str) -> Option<f64> {
+        let key = (metric.to_string(), dataset.to_string(), label.to_string());
+        self.values.get(&key).copied()
     }
 
     /// Reads `tables` and keeps the cells of `datasets` (id, name) and `labels`.
@@ -29,10 +28,8 @@ impl Published {
         let dir = source.path.parent().unwrap_or(std::path::Path::new("."));
         for table in tables {
             let at = source.at(table.file.span());
+            crate::metric::check(&table.metric).with_context(|| at.clone())?;
             let path = dir.join(table.file.get_ref());
-            let name = path
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned());
             let mut reader = csv::Reader::from_path(&path)
                 .with_context(|| format!("{at}: cannot read published table {}", path.display()))?;
             let headers = reader
@@ -63,7 +60,7 @@ impl Published {
                         )
                     })?;
                     out.values
-                        .insert((id.clone(), label.to_string()), (v, name.clone()));
+                        .insert((table.metric.clone(), id.clone(), label.to_string()), v);
                 }
             }
         }
