@@ -73,6 +73,12 @@ impl<'a> Problem<'a> {
         self.network.evaluate(w, self.data, limit)
     }
 
+    /// Counts evaluations of a model that is not this network (NEAT's
+    /// genomes), so every method spends from the same budget.
+    pub fn charge(&mut self, evaluations: u64) {
+        self.spent.objective_evals += evaluations;
+    }
+
     pub fn sse(&mut self, w: &[f64]) -> f64 {
         self.evaluate(w, None).sse
     }

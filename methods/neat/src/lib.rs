@@ -1,0 +1,143 @@
+//! NEAT, the neuroevolution baseline of Tsoulos et al. (2023), who ran
+//! EvolutionNet by Biagio Festa. Written here: the one recent NEAT crate
+//! draws from the OS-seeded thread RNG and has no speciation
+//! (docs/crates.md). Defaults are EvolutionNet's `DefaultParamConfig`
+//! (algorithms.md section 6); population and generations default to
+//! 200 x 200, the evaluation budget of PROPOSED's swarm.
+//!
+//! Fitness is 1 / (1 + E) with E the training SSE, maximised. Deviations:
+//! the output node is linear (EvolutionNet's is a sigmoid) so it can reach
+//! regression targets of any range; survivors per species are read as
+//! ceil(share of total adjusted fitness x species size).
+
+mod evolve;
+mod genome;
+
+pub use evolve::{Outcome, evolve};
+pub use genome::{Connection, Genome, Innovations, Kind};
+
+use nnbench_core::{
+    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NeatParams {
+    pub population: usize,
+    pub generations: usize,
+    /// Probability an offspring's weights mutate (each: 0.9 perturbed, else redrawn).
+    pub weight_rate: f64,
+    pub add_node_rate: f64,
+    pub add_connection_rate: f64,
+    /// Offspring by crossover rather than by mutation alone.
+    pub crossover_rate: f64,
+    pub interspecies_rate: f64,
+    /// A gene disabled in either parent stays disabled with this probability.
+    pub disabled_rate: f64,
+    /// Compatibility threshold and coefficients (excess, disjoint, weight).
+    pub threshold: f64,
+    pub excess: f64,
+    pub disjoint: f64,
+    pub weight: f64,
+    /// Genomes smaller than this are not normalised by size.
+    pub normalise_from: usize,
+    /// Generations without improvement before a species is removed.
+    pub stagnation: usize,
+}
+
+impl Default for NeatParams {
+    fn default() -> Self {
+        NeatParams {
+            population: 200,
+            generations: 200,
+            weight_rate: 0.8,
+            add_node_rate: 0.02,
+            add_connection_rate: 0.05,
+            crossover_rate: 0.75,
+            interspecies_rate: 0.001,
+            disabled_rate: 0.75,
+            threshold: 4.0,
+            excess: 1.0,
+            disjoint: 1.0,
+            weight: 3.0,
+            normalise_from: 20,
+            stagnation: 15,
+        }
+    }
+}
+
+impl MethodParams for NeatParams {
+    const NAME: &'static str = "NEAT";
+    const SUMMARY: &'static str = "NEAT with EvolutionNet's defaults (speciation, fitness sharing, stagnation), 200 genomes x 200 generations";
+    const VERSION: u32 = 1;
+
+    fn build(&self) -> Result<Box<dyn Method>, ParamError> {
+        check::at_least("population", self.population, 2)?;
+        check::at_least("generations", self.generations, 1)?;
+        for (key, v) in [
+            ("weight_rate", self.weight_rate),
+            ("add_node_rate", self.add_node_rate),
+            ("add_connection_rate", self.add_connection_rate),
+            ("crossover_rate", self.crossover_rate),
+            ("interspecies_rate", self.interspecies_rate),
+            ("disabled_rate", self.disabled_rate),
+        ] {
+            check::fraction(key, v)?;
+        }
+        check::positive("threshold", self.threshold)?;
+        check::non_negative("excess", self.excess)?;
+        check::non_negative("disjoint", self.disjoint)?;
+        check::non_negative("weight", self.weight)?;
+        check::at_least("stagnation", self.stagnation, 1)?;
+        Ok(Box::new(self.clone()))
+    }
+}
+
+/// A trained NEAT network.
+pub struct NeatModel(pub Genome);
+
+impl Model for NeatModel {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        self.0.outputs(data)
+    }
+}
+
+impl Method for NeatParams {
+    fn hidden(&self) -> usize {
+        0
+    }
+
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let data = problem.data().clone();
+        let outcome = evolve(data.inputs(), self, &mut seeds.run(), |g| {
+            if problem.exhausted() {
+                return None;
+            }
+            problem.charge(1);
+            let sse: f64 = g
+                .outputs(&data)
+                .iter()
+                .zip(data.targets())
+                .map(|(o, y)| (o - y) * (o - y))
+                .sum();
+            Some(if sse.is_finite() {
+                1.0 / (1.0 + sse)
+            } else {
+                0.0
+            })
+        });
+        let stop = if outcome.interrupted {
+            StopReason::BudgetExhausted
+        } else {
+            StopReason::MaxIterations
+        };
+        Trained {
+            model: Box::new(NeatModel(outcome.best)),
+            stop,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
