@@ -48,12 +48,11 @@ impl<P: Phase> MethodParams for ProposedParams<P> {
     }
 }
 
-impl<P: Phase> Method for ProposedParams<P> {
-    fn hidden(&self) -> usize {
-        self.hidden
-    }
-
-    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+impl<P: Phase> ProposedParams<P> {
+    /// Phase 1: the swarm on the penalised error. Its stream is the run's
+    /// own (`repetition = "paper"`) or the one every repetition of this
+    /// dataset and fold shares (`"code"`).
+    pub fn bounding_phase(&self, problem: &mut Problem<'_>, seeds: Seeds) -> SwarmOutcome {
         let network = problem.network();
         let pairs = (network.hidden * problem.data().len()).max(1) as f64;
         let options = SwarmOptions {
@@ -65,13 +64,13 @@ impl<P: Phase> Method for ProposedParams<P> {
             c2: self.c2,
             stopping: self.stopping,
         };
-        let mut phase1_rng = match self.repetition {
+        let mut rng = match self.repetition {
             Repetition::Paper => seeds.run(),
             Repetition::Code => seeds.shared(),
         };
         let swarm_box = Bounds::symmetric(network.weights(), self.init_range);
         let (penalty, limit) = (self.penalty, self.limit);
-        let swarm = swarm::run(
+        swarm::run(
             |w| {
                 if problem.exhausted() {
                     return None;
@@ -81,8 +80,19 @@ impl<P: Phase> Method for ProposedParams<P> {
             },
             &swarm_box,
             &options,
-            &mut phase1_rng,
-        );
+            &mut rng,
+        )
+    }
+}
+
+impl<P: Phase> Method for ProposedParams<P> {
+    fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let network = problem.network();
+        let swarm = self.bounding_phase(problem, seeds);
         let local_box = box_around(&swarm.best, self.bounds, self.factor, self.floor);
         let start = match self.repetition {
             Repetition::Paper => swarm.best.clone(),

@@ -5,7 +5,7 @@ use nnbench_core::{
     Budget, MeanParams, Method, MethodParams, Network, Patterns, Problem, Seeds, metrics,
 };
 use nnbench_datasets::{DataDir, ReadOptions, Registry, Scaler, Scaling, Table, load, split};
-use nnbench_pso::{Proposed, ProposedAdam};
+use nnbench_pso::{Proposed, ProposedAdam, Repetition};
 
 /// Iris (embedded), fold 0 of a 5-fold split as the test part.
 fn iris() -> (Table, Table) {
@@ -89,4 +89,37 @@ fn both_phase_2_variants_are_deterministic_for_a_seed() {
         assert_eq!(a.1, b.1);
         assert_ne!(a.1, c.1);
     }
+}
+
+#[test]
+fn the_code_preset_shares_the_bounding_phase_across_repetitions() {
+    let (train, test) = iris();
+    let patterns = Patterns::from_rows(train.d, &train.x, &train.y);
+    let code = Proposed {
+        particles: 20,
+        iterations: 10,
+        bfgs_evaluations: 50,
+        repetition: Repetition::Code,
+        ..Proposed::default()
+    };
+    let paper = Proposed {
+        repetition: Repetition::Paper,
+        ..code.clone()
+    };
+    let best = |p: &Proposed, run: u64| {
+        let mut problem = Problem::new(
+            Network::new(train.d, p.hidden),
+            &patterns,
+            Budget::default(),
+        );
+        p.bounding_phase(&mut problem, Seeds::new(run, 9)).best
+    };
+    // Two repetitions (run seeds 1 and 2) of one dataset and fold (shared seed 9).
+    assert_eq!(best(&code, 1), best(&code, 2));
+    assert_ne!(best(&paper, 1), best(&paper, 2));
+    // Under `code`, the repetitions still differ: each starts phase 2 elsewhere in the box.
+    let method = code.build().unwrap();
+    let (_, a) = test_error(method.as_ref(), &train, &test, Seeds::new(1, 9));
+    let (_, b) = test_error(method.as_ref(), &train, &test, Seeds::new(2, 9));
+    assert_ne!(a, b);
 }
