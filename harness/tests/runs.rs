@@ -16,6 +16,17 @@ fn run_smoke(dir: &Path, store: &str, extra: &[&str]) {
     ok(&harness(&args, dir));
 }
 
+/// The store's export equals that of one uninterrupted smoke run.
+fn assert_equals_one_run(dir: &Path, store: &Path) {
+    let whole = dir.join("whole.sqlite");
+    run_smoke(dir, &whole.display().to_string(), &[]);
+    let smoke = experiment("smoke.toml");
+    assert_eq!(
+        export_without_timing(dir, store, &smoke),
+        export_without_timing(dir, &whole, &smoke)
+    );
+}
+
 #[test]
 fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
     let dir = tempfile::tempdir().unwrap();
@@ -142,12 +153,7 @@ fn a_killed_run_resumes_to_the_same_results() {
         "{}",
         stdout(&o)
     );
-    let whole = dir.path().join("whole.sqlite");
-    run_smoke(dir.path(), &whole.display().to_string(), &[]);
-    assert_eq!(
-        export_without_timing(dir.path(), &killed, &smoke),
-        export_without_timing(dir.path(), &whole, &smoke)
-    );
+    assert_equals_one_run(dir.path(), &killed);
 }
 
 #[test]
@@ -187,12 +193,7 @@ fn shards_merged_equal_one_run() {
         ],
         dir.path(),
     ));
-    let whole = dir.path().join("whole.sqlite");
-    run_smoke(dir.path(), &whole.display().to_string(), &[]);
-    assert_eq!(
-        export_without_timing(dir.path(), &merged, &smoke),
-        export_without_timing(dir.path(), &whole, &smoke)
-    );
+    assert_equals_one_run(dir.path(), &merged);
 }
 
 #[test]
