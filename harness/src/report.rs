@@ -1,6 +1,7 @@
 //! Rendering: one serialisable context per report, filled with numbers
 //! already formatted, and minijinja templates (templates/) for the layout.
-//! Writes report.md and results.csv into the output folder.
+//! Writes report.md, report.html (self-contained), report.tex (booktabs
+//! tables) and results.csv into the output folder.
 
 use crate::analysis::{PartResults, Stat, Table};
 use crate::export;
@@ -11,7 +12,24 @@ use nnbench_datasets::Task;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-const MARKDOWN: &str = include_str!("../../templates/report.md.j2");
+/// (template, output file) for every format a report is written in.
+const TEMPLATES: [(&str, &str, &str); 3] = [
+    (
+        "report.md",
+        include_str!("../../templates/report.md.j2"),
+        "report.md",
+    ),
+    (
+        "report.html",
+        include_str!("../../templates/report.html.j2"),
+        "report.html",
+    ),
+    (
+        "report.tex",
+        include_str!("../../templates/report.tex.j2"),
+        "report.tex",
+    ),
+];
 
 #[derive(Serialize)]
 struct ReportView {
@@ -74,17 +92,20 @@ struct DatasetView {
 }
 
 /// Writes `report.md` and `results.csv` into `out`; returns the report's path.
+/// Writes every format and `results.csv` into `out`; returns report.md's path.
 pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create the report folder {}", out.display()))?;
     export::write(rows, export::Format::Csv, &out.join("results.csv"))?;
-    let text = render(plan, results)?;
-    let path = out.join("report.md");
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    for (name, text) in render(plan, results)? {
+        let path = out.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(out.join("report.md"))
 }
 
-pub fn render(plan: &Plan, results: &[PartResults]) -> Result<String> {
+/// Every format's (file name, text), rendered from one context.
+pub fn render(plan: &Plan, results: &[PartResults]) -> Result<Vec<(&'static str, String)>> {
     let top_title = results
         .iter()
         .find(|r| r.name == plan.name)
@@ -101,11 +122,39 @@ pub fn render(plan: &Plan, results: &[PartResults]) -> Result<String> {
             .collect(),
     };
     let mut env = minijinja::Environment::new();
-    env.add_template("report.md", MARKDOWN)
-        .context("templates/report.md.j2 does not parse")?;
-    env.get_template("report.md")?
-        .render(minijinja::value::Serde(&view))
-        .context("cannot render the Markdown report")
+    env.add_filter("tex", tex_escape);
+    TEMPLATES
+        .iter()
+        .map(|(name, source, file)| {
+            env.add_template(name, source)
+                .with_context(|| format!("templates/{name}.j2 does not parse"))?;
+            let text = env
+                .get_template(name)?
+                .render(minijinja::value::Serde(&view))
+                .with_context(|| format!("cannot render {file}"))?;
+            Ok((*file, text))
+        })
+        .collect()
+}
+
+/// LaTeX's special characters escaped, for names like `wine/tsoulos` or
+/// `PROPOSED_ADAM` in the .tex report.
+fn tex_escape(text: String) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '—' => out.push_str("---"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn part_view(plan: &Plan, part: &crate::plan::Part, r: &PartResults) -> PartView {
@@ -304,7 +353,16 @@ pub fn number(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{number, tex_escape};
+
+    #[test]
+    fn tex_special_characters_are_escaped() {
+        assert_eq!(
+            tex_escape("PROPOSED_ADAM 50% & #1".into()),
+            "PROPOSED\\_ADAM 50\\% \\& \\#1"
+        );
+        assert_eq!(tex_escape("a\\b".into()), "a\\textbackslash{}b");
+    }
 
     #[test]
     fn numbers_keep_three_significant_digits_when_small() {

@@ -51,6 +51,17 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
             "report lacks {needle:?}:\n{report}"
         );
     }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<td>wine&#x2f;tsoulos</td>"),
+        "{html}"
+    );
+    let tex = std::fs::read_to_string(dir.path().join("report.tex")).unwrap();
+    assert!(
+        tex.contains("\\begin{tabular}{llrr}") && tex.contains("heart/keel\\_headerless &"),
+        "{tex}"
+    );
+    assert_eq!(tex.matches("\\begin{table}").count(), 2);
     let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
     assert_eq!(csv.lines().count(), 121);
     // A rerun computes nothing, and `report` rebuilds the same report from the store.
