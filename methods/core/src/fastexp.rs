@@ -10,7 +10,7 @@
 
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split so that n * LN2_HI is exact for |n| < 2^11.
-const LN2_HI: f64 = 0.693_147_180_369_123_816_49;
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
 const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 /// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer.
 const ROUND: f64 = 6_755_399_441_055_744.0;
@@ -37,7 +37,7 @@ const C: [f64; 13] = [
 /// exp(x) for |x| <= 708 (clamped outside), within a few ulp of std's exp.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    let x = x.max(-LIMIT).min(LIMIT);
+    let x = x.clamp(-LIMIT, LIMIT);
     let shifted = x * LOG2E + ROUND;
     let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;

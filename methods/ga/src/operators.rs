@@ -37,16 +37,16 @@ pub fn mutate(
 ) -> bool {
     let mut changed = false;
     let b = 5.0 * (1.0 - g as f64 / generations as f64);
-    for j in 0..x.len() {
+    for ((v, lower), upper) in x.iter_mut().zip(&bounds.lower).zip(&bounds.upper) {
         if rng.random::<f64>() >= rate {
             continue;
         }
         changed = true;
         let shrink = 1.0 - rng.random::<f64>().powf(b);
         if rng.random::<bool>() {
-            x[j] += (bounds.upper[j] - x[j]) * shrink;
+            *v += (upper - *v) * shrink;
         } else {
-            x[j] -= (x[j] - bounds.lower[j]) * shrink;
+            *v -= (*v - lower) * shrink;
         }
     }
     changed

@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn every_parameter_constraint_is_checked() {
         let d = GeneticParams::default;
-        let key = |p: GeneticParams| p.check().err().expect("refused").key;
+        let key = |p: GeneticParams| p.check().expect_err("refused").key;
         assert!(d().check().is_ok());
         assert_eq!(key(GeneticParams { hidden: 0, ..d() }), "hidden");
         assert_eq!(

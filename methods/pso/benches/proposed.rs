@@ -3,7 +3,7 @@
 //! NNBENCH_DATA=../shared/datasets cargo bench -p nnbench-pso
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use nnbench_core::{Budget, Method, MethodParams, Network, Patterns, Problem, Seeds};
+use nnbench_core::{Budget, MethodParams, Network, Patterns, Problem, Seeds};
 use nnbench_datasets::{DataDir, ReadOptions, Registry, Scaler, Scaling, Tables, load};
 use nnbench_pso::Proposed;
 

@@ -26,7 +26,7 @@ pub use params::{
     BoundsPreset, Local, Penalty, Phase, ProposedParams, Repetition, Stopping, WithAdam, WithBfgs,
 };
 pub use phase2::box_around;
-pub use swarm::{SwarmOptions, SwarmOutcome, inertia};
+pub use swarm::{Pull, SwarmOptions, SwarmOutcome, inertia};
 
 use nnbench_core::{
     Method, MethodParams, NetworkModel, ParamError, Problem, Seeds, StopReason, Trained,

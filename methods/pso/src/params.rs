@@ -210,7 +210,7 @@ mod tests {
     fn every_parameter_constraint_is_checked() {
         type P = ProposedParams<WithBfgs>;
         let d = P::default;
-        let key = |p: P| p.check().err().expect("refused").key;
+        let key = |p: P| p.check().expect_err("refused").key;
         assert!(d().check().is_ok());
         assert_eq!(key(P { hidden: 0, ..d() }), "hidden");
         assert_eq!(

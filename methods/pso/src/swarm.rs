@@ -35,13 +35,19 @@ pub fn inertia(k: usize, k_max: usize, max: f64, min: f64) -> f64 {
     max - (k as f64 / k_max as f64) * (max - min)
 }
 
+/// What pulls a particle in one iteration: its own best, the swarm's best
+/// and the inertia of its velocity.
+pub struct Pull<'a> {
+    pub personal: &'a [f64],
+    pub global: &'a [f64],
+    pub inertia: f64,
+}
+
 /// Moves one particle in place; returns the squared distance moved.
 pub fn step(
     x: &mut [f64],
     v: &mut [f64],
-    personal: &[f64],
-    global: &[f64],
-    w: f64,
+    pull: &Pull<'_>,
     options: &SwarmOptions,
     bounds: &Bounds,
     rng: &mut Rng,
@@ -49,9 +55,9 @@ pub fn step(
     let mut moved = 0.0;
     for j in 0..x.len() {
         let (r1, r2): (f64, f64) = (rng.random(), rng.random());
-        let u = w * v[j]
-            + options.c1 * r1 * (personal[j] - x[j])
-            + options.c2 * r2 * (global[j] - x[j]);
+        let u = pull.inertia * v[j]
+            + options.c1 * r1 * (pull.personal[j] - x[j])
+            + options.c2 * r2 * (pull.global[j] - x[j]);
         let trial = x[j] + u;
         if (bounds.lower[j]..=bounds.upper[j]).contains(&trial) {
             moved += u * u;
@@ -117,16 +123,12 @@ pub fn run(
             options.inertia_min,
         );
         for p in 0..options.particles {
-            let moved = step(
-                &mut x[p],
-                &mut v[p],
-                &personal[p],
-                &global,
-                w,
-                options,
-                bounds,
-                rng,
-            );
+            let pull = Pull {
+                personal: &personal[p],
+                global: &global,
+                inertia: w,
+            };
+            let moved = step(&mut x[p], &mut v[p], &pull, options, bounds, rng);
             if moved > 1e-12 {
                 match f(&x[p]) {
                     Some(value) => fx[p] = value,
@@ -204,12 +206,15 @@ mod tests {
         let bounds = Bounds::symmetric(2, 1.0);
         let (mut x, mut v) = ([0.9, 0.0], [0.8, -0.4]);
         let bests = x;
+        let pull = Pull {
+            personal: &bests,
+            global: &bests,
+            inertia: 0.5,
+        };
         let moved = step(
             &mut x,
             &mut v,
-            &bests,
-            &bests,
-            0.5,
+            &pull,
             &options(),
             &bounds,
             &mut seed::rng(1),

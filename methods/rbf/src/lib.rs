@@ -193,7 +193,7 @@ mod tests {
         let mid: Vec<f64> = (0..20)
             .map(|i| (i as f64 + 0.5) * std::f64::consts::PI / 20.0)
             .collect();
-        let test = Patterns::from_rows(1, &mid, &vec![0.0; 20]);
+        let test = Patterns::from_rows(1, &mid, &[0.0; 20]);
         for (i, (x, o)) in mid.iter().zip(model.outputs(&test)).enumerate() {
             let tolerance = if i == 0 || i == 19 { 1e-2 } else { 1e-3 };
             assert!(
