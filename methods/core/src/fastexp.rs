@@ -1,24 +1,25 @@
 //! A vectorisable exp and sigmoid. std's exp calls glibc, which the compiler
 //! cannot vectorise, and the sigmoid dominates the network's evaluation
-//! (docs/crates.md section 3). Only adds, multiplies, a divide and integer
-//! bit operations, so SSE2 and AVX2 builds give the same bits: no FMA, no
-//! reassociation.
+//! (docs/crates.md section 3). Adds, multiplies, fused multiply-adds
+//! (`mul_add`, correctly rounded in hardware and in libm alike), a divide and
+//! integer bit operations, in a fixed order: every build gives the same bits,
+//! and `avx2::sigmoid4` repeats these steps op for op.
 //!
 //! exp(x) = 2^n exp(r), n = round(x / ln 2), r = x - n ln 2 (Cody-Waite, two
 //! parts), |r| <= ln 2 / 2, exp(r) by its Taylor series to degree 12 (the
 //! first omitted term is below 2e-16 relative), evaluated by Estrin's scheme.
 
-const LOG2E: f64 = std::f64::consts::LOG2_E;
+pub(crate) const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split so that n * LN2_HI is exact for |n| < 2^11.
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+pub(crate) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub(crate) const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 /// 1.5 * 2^52: adding and subtracting it rounds to the nearest integer.
-const ROUND: f64 = 6_755_399_441_055_744.0;
+pub(crate) const ROUND: f64 = 6_755_399_441_055_744.0;
 /// Arguments are clamped here, so 2^n stays a normal number.
-const LIMIT: f64 = 708.0;
+pub(crate) const LIMIT: f64 = 708.0;
 
 /// Taylor coefficients 1/k!, k = 0..=12.
-const C: [f64; 13] = [
+pub(crate) const C: [f64; 13] = [
     1.0,
     1.0,
     0.5,
@@ -38,17 +39,18 @@ const C: [f64; 13] = [
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
     let x = x.clamp(-LIMIT, LIMIT);
-    let shifted = x * LOG2E + ROUND;
+    let shifted = x.mul_add(LOG2E, ROUND);
     let n = shifted - ROUND;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
     // Estrin's scheme: a shallow dependency tree instead of Horner's chain.
-    let (r2, r4) = (r * r, r * r * (r * r));
+    let r2 = r * r;
+    let r4 = r2 * r2;
     let r8 = r4 * r4;
-    let q = |k: usize| C[k] + C[k + 1] * r;
-    let s0 = q(0) + q(2) * r2;
-    let s1 = q(4) + q(6) * r2;
-    let s2 = q(8) + q(10) * r2;
-    let e = (s0 + s1 * r4) + (s2 + C[12] * r4) * r8;
+    let q = |k: usize| C[k + 1].mul_add(r, C[k]);
+    let s0 = q(2).mul_add(r2, q(0));
+    let s1 = q(6).mul_add(r2, q(4));
+    let s2 = q(10).mul_add(r2, q(8));
+    let e = C[12].mul_add(r4, s2).mul_add(r8, s1.mul_add(r4, s0));
     // The low bits of `shifted` hold n as an integer.
     let n_int = shifted.to_bits().wrapping_sub(ROUND.to_bits()) as i64;
     e * f64::from_bits(((n_int + 1023) as u64) << 52)

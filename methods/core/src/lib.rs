@@ -4,6 +4,8 @@
 //! its parameter convention ([`MethodParams`], [`register`]), metrics, and
 //! seed derivation. Method families depend on this crate, never on each other.
 
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 mod baseline;
 mod data;
 mod fastexp;

@@ -178,5 +178,7 @@ mod tests {
         let fb = crate::kernel::gradient_portable(&w, 5, &data, &mut b);
         assert_eq!(fa.to_bits(), fb.to_bits());
         assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+        // The objective and the gradient pass agree on the error itself.
+        assert_eq!(fa.to_bits(), e.sse.to_bits());
     }
 }

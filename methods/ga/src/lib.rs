@@ -23,7 +23,8 @@ use rand::RngExt;
 impl MethodParams for GeneticParams {
     const NAME: &'static str = "GENETIC";
     const SUMMARY: &'static str = "genetic algorithm (200 x 200, OPTIMUS operators) on the SSE, then BFGS from the best chromosome";
-    const VERSION: u32 = 1;
+    // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
+    const VERSION: u32 = 2;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.check()?;
