@@ -15,6 +15,7 @@ mod progress;
 mod published;
 mod report;
 mod runner;
+mod stats;
 mod store;
 
 use anyhow::{Context, Result};
