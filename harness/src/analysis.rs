@@ -1,9 +1,12 @@
-//! From stored rows to the numbers a report shows: per part and task, the
-//! mean (and sd) of a metric for every dataset x method, and an AVERAGE row.
-//! Reads only rows (from the store) and the plan's order; never runner state.
+//! From stored rows to the numbers a report shows: per part, task and
+//! metric, every run's value, their mean, sd and standard error for every
+//! dataset x method, an AVERAGE row, run times and budgets. Reads only rows
+//! (from the store) and the plan's order; never runner state. The tests
+//! over these tables live in `compare`.
 
 use crate::metric;
 use crate::plan::Plan;
+use crate::published::Average;
 use crate::store::Row;
 use nnbench_datasets::{Task, sha256_hex};
 use serde::Serialize;
@@ -13,6 +16,8 @@ use std::collections::HashMap;
 pub struct Stat {
     pub mean: f64,
     pub sd: f64,
+    /// Standard error of the mean, sd / sqrt(n).
+    pub se: f64,
     pub n: usize,
 }
 
@@ -29,8 +34,31 @@ impl Stat {
         } else {
             0.0
         };
-        Some(Stat { mean, sd, n })
+        Some(Stat {
+            mean,
+            sd,
+            se: sd / (n as f64).sqrt(),
+            n,
+        })
     }
+}
+
+/// One finished cell's value, with what pairs it to other methods' runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Run {
+    pub repetition: i64,
+    pub fold: i64,
+    pub value: f64,
+    pub wall_s: f64,
+}
+
+/// What a method spent per run, averaged over a table's runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spend {
+    pub wall_s: f64,
+    pub cpu_s: f64,
+    pub objective_evals: f64,
+    pub gradient_evals: f64,
 }
 
 /// Datasets x methods for one task and metric.
@@ -45,6 +73,31 @@ pub struct Table {
     pub average: Vec<Option<f64>>,
     /// The published value per row and method, if any.
     pub published: Vec<Vec<Option<f64>>>,
+    /// The paper's AVERAGE row entry per method, if any.
+    pub published_average: Vec<Option<Average>>,
+    /// Every run, per row and method, in (repetition, fold) order.
+    pub runs: Vec<Vec<Vec<Run>>>,
+    /// Per method, over all its runs in this table; None without runs.
+    pub spend: Vec<Option<Spend>>,
+    /// The metric's key (`test_error`, `r2`, ...), for its direction.
+    pub key: String,
+}
+
+impl Table {
+    /// Whether a smaller value of this table's metric is better.
+    pub fn lower_is_better(&self) -> bool {
+        metric::lower_is_better(&self.key)
+    }
+
+    /// Mean run time per row and method.
+    pub fn time(&self, row: usize, method: usize) -> Option<Stat> {
+        Stat::of(
+            &self.runs[row][method]
+                .iter()
+                .map(|r| r.wall_s)
+                .collect::<Vec<_>>(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +157,10 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                                 .collect()
                         })
                         .collect();
+                    t.published_average = labels
+                        .iter()
+                        .map(|l| part.published.average(&name, l).cloned())
+                        .collect();
                     tables.push(t);
                 }
             }
@@ -139,19 +196,42 @@ fn table(
         let m: serde_json::Value = serde_json::from_str(&r.metrics).ok()?;
         m["test"][name].as_f64()
     };
-    let table_rows: Vec<_> = datasets
+    let of = |dataset: &str, label: &str| -> Vec<&Row> {
+        rows.iter()
+            .filter(|r| r.dataset == dataset && r.label == label)
+            .copied()
+            .collect()
+    };
+    let runs: Vec<Vec<Vec<Run>>> = datasets
         .iter()
-        .map(|(dataset, protocol)| {
-            let stats: Vec<Option<Stat>> = labels
+        .map(|(dataset, _)| {
+            labels
                 .iter()
                 .map(|label| {
-                    let values: Vec<f64> = rows
-                        .iter()
-                        .filter(|r| &r.dataset == dataset && &r.label == label)
-                        .filter_map(|r| value(r))
+                    let mut runs: Vec<Run> = of(dataset, label)
+                        .into_iter()
+                        .filter_map(|r| {
+                            Some(Run {
+                                repetition: r.repetition,
+                                fold: r.fold,
+                                value: value(r)?,
+                                wall_s: r.wall_s,
+                            })
+                        })
                         .collect();
-                    Stat::of(&values)
+                    runs.sort_by_key(|r| (r.repetition, r.fold));
+                    runs
                 })
+                .collect()
+        })
+        .collect();
+    let table_rows: Vec<_> = datasets
+        .iter()
+        .zip(&runs)
+        .map(|((dataset, protocol), per_method)| {
+            let stats = per_method
+                .iter()
+                .map(|runs| Stat::of(&runs.iter().map(|r| r.value).collect::<Vec<_>>()))
                 .collect();
             (dataset.clone(), protocol.clone(), stats)
         })
@@ -160,9 +240,23 @@ fn table(
         .map(|m| {
             let means: Option<Vec<f64>> = table_rows
                 .iter()
-                .map(|(_, _, s)| s[m].map(|s| s.mean))
+                .map(|(_, _, s): &(String, String, Vec<Option<Stat>>)| s[m].map(|s| s.mean))
                 .collect();
             means.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+        })
+        .collect();
+    let spend = labels
+        .iter()
+        .map(|label| {
+            let mine: Vec<&Row> = datasets.iter().flat_map(|(d, _)| of(d, label)).collect();
+            let mean =
+                |f: fn(&Row) -> f64| mine.iter().map(|r| f(r)).sum::<f64>() / mine.len() as f64;
+            (!mine.is_empty()).then(|| Spend {
+                wall_s: mean(|r| r.wall_s),
+                cpu_s: mean(|r| r.cpu_s),
+                objective_evals: mean(|r| r.objective_evals as f64),
+                gradient_evals: mean(|r| r.gradient_evals as f64),
+            })
         })
         .collect();
     Table {
@@ -176,6 +270,10 @@ fn table(
         rows: table_rows,
         average,
         published: Vec::new(),
+        published_average: Vec::new(),
+        runs,
+        spend,
+        key: name.to_string(),
     }
 }
 
@@ -188,6 +286,7 @@ mod tests {
         let s = Stat::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!(s.mean, 2.5);
         assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
+        assert!((s.se - s.sd / 2.0).abs() < 1e-15);
         assert_eq!(Stat::of(&[7.0]).unwrap().sd, 0.0);
         assert!(Stat::of(&[]).is_none());
     }

@@ -57,13 +57,45 @@ pub struct RawMethod {
     pub params: Option<Spanned<toml::Table>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {
     pub title: Option<String>,
     /// Published tables to set beside the regenerated test errors.
     #[serde(default)]
     pub published: Vec<PublishedTable>,
+    /// The method label every other method is tested against (default: the last method).
+    pub control: Option<Spanned<String>>,
+    /// Significance level of every test and verdict.
+    #[serde(default = "default_alpha")]
+    pub alpha: f64,
+    /// Half-width of the Bayesian test's region of practical equivalence,
+    /// on relative differences (0.01: within 1 % of each other).
+    #[serde(default = "default_rope")]
+    pub rope: f64,
+    /// The dataset of the run-time plot (default: the one with most rows).
+    pub time_dataset: Option<Spanned<String>>,
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+
+fn default_rope() -> f64 {
+    0.01
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            title: None,
+            published: Vec::new(),
+            control: None,
+            alpha: default_alpha(),
+            rope: default_rope(),
+            time_dataset: None,
+        }
+    }
 }
 
 /// A CSV of published numbers: a `dataset` column of the paper's names, then

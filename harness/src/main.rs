@@ -4,10 +4,12 @@
 
 mod analysis;
 mod cli;
+mod compare;
 mod datasets_cmd;
 mod execute;
 mod experiment;
 mod export;
+mod ledger;
 mod methods;
 mod metric;
 mod plan;

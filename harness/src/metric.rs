@@ -34,6 +34,12 @@ pub fn applies(name: &str, task: Task) -> bool {
         .any(|(n, t)| *n == name && t.is_none_or(|t| t == task))
 }
 
+/// Whether a smaller value is better (errors) or a larger one (precision,
+/// recall, R^2).
+pub fn lower_is_better(name: &str) -> bool {
+    !matches!(name, "macro_precision" | "macro_recall" | "r2")
+}
+
 /// What the papers report for a task.
 pub fn test_error_name(task: Task) -> &'static str {
     match task {

@@ -3,7 +3,7 @@
 //! against the data. Then grids expand into cells, each with a content key
 //! (a hash of everything that determines its result) and a derived seed.
 
-use crate::experiment::{Protocol, RawMethod, Source, read_all};
+use crate::experiment::{Protocol, RawMethod, ReportOptions, Source, read_all};
 use crate::published::Published;
 use crate::{methods, metric};
 use anyhow::{Context, Result, anyhow, bail};
@@ -40,10 +40,22 @@ pub struct Part {
     pub metrics: Vec<String>,
     /// Published numbers for this part's datasets and method labels.
     pub published: Published,
+    pub tests: TestSettings,
     /// (dataset index, protocol) in file order.
     pub datasets: Vec<(usize, Protocol)>,
     /// Method config indices in file order.
     pub methods: Vec<usize>,
+}
+
+/// How a part's report tests its methods, checked against its methods and datasets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestSettings {
+    /// Index into the part's methods.
+    pub control: usize,
+    pub alpha: f64,
+    pub rope: f64,
+    /// Index into the part's datasets.
+    pub time_dataset: Option<usize>,
 }
 
 pub struct MethodConfig {
@@ -170,6 +182,12 @@ fn plan_part(
         datasets: Vec::new(),
         methods: Vec::new(),
         published: Published::default(),
+        tests: TestSettings {
+            control: 0,
+            alpha: 0.05,
+            rope: 0.01,
+            time_dataset: None,
+        },
     };
     for d in &raw.datasets {
         let at = source.at(d.name.span());
@@ -215,7 +233,58 @@ fn plan_part(
         .map(|&m| plan.methods[m].label.clone())
         .collect();
     part.published = Published::load(source, &raw.report.published, &names, &labels)?;
+    part.tests = test_settings(source, &raw.report, &names, &labels)?;
     Ok(part)
+}
+
+fn test_settings(
+    source: &Source,
+    report: &ReportOptions,
+    datasets: &[(String, String)],
+    labels: &[String],
+) -> Result<TestSettings> {
+    let file = source.path.display();
+    if !(report.alpha > 0.0 && report.alpha < 0.5) {
+        bail!(
+            "{file}: [report] alpha = {} is not a significance level; use a value in (0, 0.5), e.g. 0.05",
+            report.alpha
+        );
+    }
+    if !(report.rope >= 0.0 && report.rope.is_finite()) {
+        bail!(
+            "{file}: [report] rope = {} must be a non-negative relative difference, e.g. 0.01",
+            report.rope
+        );
+    }
+    let find = |wanted: &toml::Spanned<String>, names: &[&str], what: &str| {
+        names
+            .iter()
+            .position(|n| *n == wanted.get_ref())
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: {what} {:?} is not in this experiment; it has: {}",
+                    source.at(wanted.span()),
+                    wanted.get_ref(),
+                    names.join(", ")
+                )
+            })
+    };
+    let label_names: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let control = match &report.control {
+        Some(c) => find(c, &label_names, "control method")?,
+        None => labels.len().saturating_sub(1),
+    };
+    let dataset_names: Vec<&str> = datasets.iter().map(|(_, n)| n.as_str()).collect();
+    let time_dataset = match &report.time_dataset {
+        Some(d) => Some(find(d, &dataset_names, "time_dataset")?),
+        None => None,
+    };
+    Ok(TestSettings {
+        control,
+        alpha: report.alpha,
+        rope: report.rope,
+        time_dataset,
+    })
 }
 
 fn check_protocol(ds: &Dataset, protocol: Protocol) -> Result<()> {

@@ -5,16 +5,31 @@ use crate::experiment::{PublishedTable, Source};
 use anyhow::{Context, Result, anyhow};
 use std::collections::HashMap;
 
-/// (metric, dataset id, method label) -> published value.
+/// (metric, dataset id, method label) -> published value, and the papers'
+/// AVERAGE rows with the datasets they cover.
 #[derive(Debug, Clone, Default)]
 pub struct Published {
     values: HashMap<(String, String, String), f64>,
+    averages: HashMap<(String, String), Average>,
+}
+
+/// A paper's AVERAGE row entry: its value, how many datasets the paper
+/// averaged, and which of them this experiment has (by id).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Average {
+    pub value: f64,
+    pub datasets: usize,
+    pub matched: Vec<String>,
 }
 
 impl Published {
     pub fn get(&self, metric: &str, dataset: &str, label: &str) -> Option<f64> {
         let key = (metric.to_string(), dataset.to_string(), label.to_string());
         self.values.get(&key).copied()
+    }
+
+    pub fn average(&self, metric: &str, label: &str) -> Option<&Average> {
+        self.averages.get(&(metric.to_string(), label.to_string()))
     }
 
     /// Reads `tables` and keeps the cells of `datasets` (id, name) and `labels`.
@@ -42,10 +57,18 @@ impl Published {
                     path.display()
                 ));
             }
+            let (mut paper_rows, mut matched) = (0, Vec::new());
+            let mut average_row = None;
             for (line, record) in reader.records().enumerate() {
                 let record = record.with_context(|| format!("{}:{}", path.display(), line + 2))?;
-                let Some(id) = match_dataset(&record[0], datasets) else {
-                    continue;
+                let id = if record[0].trim().eq_ignore_ascii_case("average") {
+                    None
+                } else {
+                    paper_rows += 1;
+                    match match_dataset(&record[0], datasets) {
+                        Some(id) => Some(id),
+                        None => continue,
+                    }
                 };
                 for (column, value) in headers.iter().zip(record.iter()).skip(1) {
                     let label = table.columns.get(column).map_or(column, String::as_str);
@@ -59,9 +82,23 @@ impl Published {
                             line + 2
                         )
                     })?;
-                    out.values
-                        .insert((table.metric.clone(), id.clone(), label.to_string()), v);
+                    let key = (table.metric.clone(), label.to_string());
+                    match &id {
+                        Some(id) => {
+                            out.values.insert((key.0, id.clone(), key.1), v);
+                        }
+                        None => average_row.get_or_insert_with(Vec::new).push((key, v)),
+                    }
                 }
+                matched.extend(id);
+            }
+            for (key, value) in average_row.into_iter().flatten() {
+                let average = Average {
+                    value,
+                    datasets: paper_rows,
+                    matched: matched.clone(),
+                };
+                out.averages.insert(key, average);
             }
         }
         Ok(out)

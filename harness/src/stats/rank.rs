@@ -47,13 +47,13 @@ impl Friedman {
         if n < 2 || k < 2 {
             return None;
         }
-        let mut mean_ranks = vec![0.0; k];
+        let mut sums = vec![0.0; k];
         for row in rows {
-            for (m, r) in mean_ranks.iter_mut().zip(ranks(row)) {
-                *m += r / n as f64;
+            for (m, r) in sums.iter_mut().zip(ranks(row)) {
+                *m += r;
             }
         }
-        Friedman::from_mean_ranks(mean_ranks, n)
+        Friedman::from_mean_ranks(sums.iter().map(|s| s / n as f64).collect(), n)
     }
 
     /// The statistics from the mean ranks of k methods over n datasets.
