@@ -13,6 +13,7 @@ mod ledger;
 mod methods;
 mod metric;
 mod plan;
+mod plots;
 mod progress;
 mod published;
 mod report;

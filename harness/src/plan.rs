@@ -47,6 +47,15 @@ pub struct Part {
     pub methods: Vec<usize>,
 }
 
+/// One point of a one-parameter grid: which grid, its parameter and value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPoint {
+    /// The grid's name: the method's label base and the parameter.
+    pub grid: String,
+    pub parameter: String,
+    pub value: f64,
+}
+
 /// How a part's report tests its methods, checked against its methods and datasets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestSettings {
@@ -61,6 +70,8 @@ pub struct TestSettings {
 pub struct MethodConfig {
     pub name: &'static str,
     pub label: String,
+    /// Set when this config is one point of a grid over one numeric parameter.
+    pub sweep: Option<SweepPoint>,
     pub version: u32,
     pub params_json: String,
     pub method: Box<dyn Method>,
@@ -338,14 +349,25 @@ fn method_configs(source: &Source, m: &RawMethod) -> Result<Vec<MethodConfig>> {
                 .map_err(|e| anyhow!("{params_at}: method {name}: {e}\n  `harness methods` lists every parameter with its default."))?;
             let base = m.label.clone().unwrap_or_else(|| name.clone());
             let label = if axes.is_empty() {
-                base
+                base.clone()
             } else {
                 let values: Vec<String> = axes.iter().map(|k| format!("{k}={}", point[k.as_str()])).collect();
                 format!("{base}({})", values.join(","))
             };
+            let sweep = match axes.as_slice() {
+                [axis] => point[axis.as_str()].as_float().or_else(|| {
+                    point[axis.as_str()].as_integer().map(|i| i as f64)
+                }).map(|value| SweepPoint {
+                    grid: format!("{base} over {axis}"),
+                    parameter: axis.to_string(),
+                    value,
+                }),
+                _ => None,
+            };
             Ok(MethodConfig {
                 name: reg.name,
                 label,
+                sweep,
                 version: reg.version,
                 params_json: serde_json::to_string(&built.resolved)?,
                 method: built.method,
