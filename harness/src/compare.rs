@@ -14,11 +14,7 @@ const BAYES_SAMPLES: usize = 20_000;
 pub struct Tests {
     pub control: usize,
     pub alpha: f64,
-    pub rope: f64,
-    /// Rows (datasets) with a value for every method: the across-dataset tests use these.
-    pub complete: Vec<usize>,
-    /// Rank of each method on each complete row (1 = best).
-    pub ranks: Vec<Vec<f64>>,
+    /// Over the rows (datasets) with a value for every method.
     pub friedman: Option<Friedman>,
     /// Nemenyi critical difference of mean ranks at `alpha`.
     pub cd: Option<f64>,
@@ -89,7 +85,6 @@ pub fn tests(table: &Table, settings: &TestSettings, seed: u64) -> Tests {
                 .collect()
         })
         .collect();
-    let ranks: Vec<Vec<f64>> = means.iter().map(|row| stats::ranks(row)).collect();
     let friedman = Friedman::test(&means);
     let cd = (complete.len() >= 2 && k >= 2)
         .then(|| stats::nemenyi_cd(k, complete.len(), settings.alpha));
@@ -113,9 +108,6 @@ pub fn tests(table: &Table, settings: &TestSettings, seed: u64) -> Tests {
     Tests {
         control,
         alpha: settings.alpha,
-        rope: settings.rope,
-        complete,
-        ranks,
         friedman,
         cd,
         versus,
@@ -350,7 +342,7 @@ mod tests {
         tab.runs[0][0].clear();
         tab.rows[0].2[0] = None;
         let t = tests(&tab, &settings(1), 1);
-        assert!(t.complete.is_empty() && t.friedman.is_none() && t.cd.is_none());
+        assert!(t.friedman.is_none() && t.cd.is_none());
         assert!(t.versus[0].as_ref().unwrap().per_dataset[0].is_none());
     }
 }

@@ -2,6 +2,7 @@
 //! polars DataFrame written to CSV or Parquet for users' own analysis.
 
 use crate::store::Row;
+use crate::view::LongRow;
 use anyhow::{Context as _, Result};
 use polars::prelude::{Column, CsvWriter, DataFrame, ParquetWriter, SerWriter};
 use std::path::Path;
@@ -69,7 +70,39 @@ pub fn frame(rows: &[Row]) -> Result<DataFrame> {
 }
 
 pub fn write(rows: &[Row], format: Format, path: &Path) -> Result<()> {
-    let mut df = frame(rows)?;
+    write_frame(frame(rows)?, format, path)
+}
+
+/// A report table in long form: one row per (dataset, method) cell.
+pub fn table_frame(rows: &[LongRow]) -> Result<DataFrame> {
+    let columns = vec![
+        Column::new(
+            "dataset".into(),
+            rows.iter().map(|r| r.dataset.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "method".into(),
+            rows.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "n".into(),
+            rows.iter().map(|r| r.n as u64).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "mean".into(),
+            rows.iter().map(|r| r.mean).collect::<Vec<_>>(),
+        ),
+        Column::new("sd".into(), rows.iter().map(|r| r.sd).collect::<Vec<_>>()),
+        Column::new("se".into(), rows.iter().map(|r| r.se).collect::<Vec<_>>()),
+        Column::new(
+            "published".into(),
+            rows.iter().map(|r| r.published).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new(rows.len(), columns).context("cannot build a report table")
+}
+
+pub fn write_frame(mut df: DataFrame, format: Format, path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -34,6 +34,8 @@ pub struct Part {
     pub name: String,
     pub title: String,
     pub file: PathBuf,
+    /// sha256 of the file's text as planned.
+    pub file_hash: String,
     pub seed: u64,
     pub scaling: Scaling,
     pub budget: Budget,
@@ -186,6 +188,7 @@ fn plan_part(
             .clone()
             .unwrap_or_else(|| raw.name.get_ref().clone()),
         file: source.path.clone(),
+        file_hash: sha256_hex(source.text.as_bytes()),
         seed: raw.seed.unwrap_or(1),
         scaling: raw.scaling.unwrap_or_default(),
         budget: raw.budget,

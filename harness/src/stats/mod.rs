@@ -7,8 +7,8 @@ pub mod rank;
 pub mod signed_rank;
 
 pub use bayes::Posterior;
-pub use rank::{Friedman, nemenyi_cd, ranks};
-pub use signed_rank::{RankSum, SignedRank, mann_whitney, wilcoxon};
+pub use rank::{Friedman, nemenyi_cd};
+pub use signed_rank::{SignedRank, mann_whitney, wilcoxon};
 
 /// Holm's step-down adjustment of `p`, returned in the input order:
 /// sorted ascending, the i-th (0-based) of m is multiplied by m - i, then

@@ -1,0 +1,708 @@
+//! The report's context: every number formatted, every figure drawn, in one
+//! serialisable value that all templates render. Built from the plan, the
+//! analysis, the tests and the ledger; nothing here computes a statistic.
+
+use crate::analysis::{PartResults, Stat, Table};
+use crate::compare::{self, Outcome, Tests};
+use crate::ledger::{self, Ledger};
+use crate::plan::{Part, Plan};
+use crate::plots;
+use crate::store::Row;
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ReportView {
+    pub title: String,
+    pub version: &'static str,
+    pub commit: &'static str,
+    pub machine: String,
+    pub date: String,
+    pub file: String,
+    pub parts: Vec<PartView>,
+}
+
+#[derive(Serialize)]
+pub struct PartView {
+    pub title: String,
+    pub file: String,
+    pub file_hash: String,
+    pub seed: u64,
+    pub scaling: String,
+    pub budget: String,
+    pub coverage: String,
+    pub split_manifest: String,
+    pub control: String,
+    pub alpha: f64,
+    pub rope: f64,
+    pub tables: Vec<TableView>,
+    /// Run time and parameter sweeps.
+    pub figures: Vec<Figure>,
+    pub failed: Vec<Row>,
+    pub methods: Vec<MethodView>,
+    pub datasets: Vec<DatasetView>,
+}
+
+#[derive(Serialize)]
+pub struct TableView {
+    /// File stem for tables/ and plots/.
+    pub id: String,
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub average: Vec<String>,
+    /// Mean, sd, se and n of every cell, long format, for tables/*.csv.
+    pub long: Vec<LongRow>,
+    pub ledger: Option<LedgerView>,
+    pub summary: Vec<Vec<String>>,
+    pub summary_header: Vec<String>,
+    pub friedman: String,
+    pub per_dataset: Option<Grid>,
+    pub figures: Vec<Figure>,
+    pub boxes: Vec<Figure>,
+}
+
+#[derive(Serialize)]
+pub struct LongRow {
+    pub dataset: String,
+    pub method: String,
+    pub n: usize,
+    pub mean: f64,
+    pub sd: f64,
+    pub se: f64,
+    pub published: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+pub struct LedgerView {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub average: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Figure {
+    pub title: String,
+    /// Relative to the report folder.
+    pub file: String,
+    pub svg: String,
+}
+
+#[derive(Serialize)]
+pub struct MethodView {
+    pub label: String,
+    pub name: &'static str,
+    pub version: u32,
+    pub params: String,
+}
+
+#[derive(Serialize)]
+pub struct DatasetView {
+    pub id: String,
+    pub task: &'static str,
+    pub rows: usize,
+    pub features: usize,
+    pub protocol: String,
+    pub hash: String,
+    pub notes: String,
+}
+
+pub fn build(plan: &Plan, results: &[PartResults]) -> Result<ReportView> {
+    let title = results
+        .iter()
+        .find(|r| r.name == plan.name)
+        .map_or(plan.name.clone(), |r| r.title.clone());
+    Ok(ReportView {
+        title,
+        version: env!("CARGO_PKG_VERSION"),
+        commit: env!("NNBENCH_COMMIT"),
+        machine: machine(),
+        date: utc_now(),
+        file: plan.file.display().to_string(),
+        parts: plan
+            .parts
+            .iter()
+            .zip(results)
+            .map(|(part, r)| part_view(plan, part, r))
+            .collect::<Result<_>>()?,
+    })
+}
+
+fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
+    let labels: Vec<String> = part
+        .methods
+        .iter()
+        .map(|&m| plan.methods[m].label.clone())
+        .collect();
+    let tables = r
+        .tables
+        .iter()
+        .map(|t| table_view(&r.name, part, t))
+        .collect::<Result<Vec<_>>>()?;
+    let mut figures = Vec::new();
+    if let Some(f) = time_figure(plan, part, r)? {
+        figures.push(f);
+    }
+    figures.extend(sweep_figures(plan, part, r)?);
+    Ok(PartView {
+        title: r.title.clone(),
+        file: part.file.display().to_string(),
+        file_hash: part.file_hash.clone(),
+        seed: part.seed,
+        scaling: part.scaling.as_str().into(),
+        budget: part.budget.max_evaluations.map_or(String::new(), |m| {
+            format!("at most {m} objective evaluations")
+        }),
+        coverage: coverage(r),
+        split_manifest: r.split_manifest.clone(),
+        control: labels.get(part.tests.control).cloned().unwrap_or_default(),
+        alpha: part.tests.alpha,
+        rope: part.tests.rope,
+        tables,
+        figures,
+        failed: r.failed.clone(),
+        methods: part
+            .methods
+            .iter()
+            .map(|&m| {
+                let c = &plan.methods[m];
+                MethodView {
+                    label: c.label.clone(),
+                    name: c.name,
+                    version: c.version,
+                    params: c.params_json.clone(),
+                }
+            })
+            .collect(),
+        datasets: part
+            .datasets
+            .iter()
+            .map(|(d, protocol)| {
+                let ds = &plan.datasets[*d];
+                let full = ds.full();
+                DatasetView {
+                    id: ds.id.clone(),
+                    task: ds.task.as_str(),
+                    rows: full.rows(),
+                    features: full.d,
+                    protocol: protocol.describe(),
+                    hash: ds.content_hash[..12].to_string(),
+                    notes: summarise_notes(&ds.notes),
+                }
+            })
+            .collect(),
+    })
+}
+
+fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
+    let id = slug(&format!("{part_name}-{}-{}", t.task.as_str(), t.metric));
+    let unit = if t.metric == "class_error_pct" {
+        " (%)"
+    } else {
+        ""
+    };
+    let n = t
+        .rows
+        .iter()
+        .flat_map(|(_, _, s)| s.iter().flatten().map(|s| s.n))
+        .max()
+        .unwrap_or(0);
+    let title = format!(
+        "{}: test {}{unit}, mean over {n} runs per cell",
+        title_case(t.task.as_str()),
+        t.metric
+    );
+    let tests = compare::tests(t, &part.tests, part.seed);
+    let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
+    let mut figures = Vec::new();
+    let mut boxes = Vec::new();
+    // Figures for the papers' number only: one set per task, not per extra metric.
+    if t.key == "test_error" {
+        let means: Vec<Vec<Option<f64>>> = t
+            .rows
+            .iter()
+            .map(|(_, _, s)| s.iter().map(|s| s.map(|s| s.mean)).collect())
+            .collect();
+        figures.push(Figure {
+            title: format!("{title}: every dataset"),
+            file: format!("plots/{id}-scatter.svg"),
+            svg: plots::scatter(
+                &format!("{} per dataset", t.metric),
+                &t.metric,
+                &t.methods,
+                &dataset_names,
+                &means,
+            )?,
+        });
+        if let (Some(f), Some(cd)) = (&tests.friedman, tests.cd) {
+            figures.push(Figure {
+                title: format!(
+                    "Critical difference diagram (Nemenyi, alpha = {}, {} datasets)",
+                    tests.alpha, f.datasets
+                ),
+                file: format!("plots/{id}-cd.svg"),
+                svg: plots::cd_diagram(&t.methods, &f.mean_ranks, cd, tests.alpha),
+            });
+        }
+        for (row, name) in dataset_names.iter().enumerate() {
+            let runs: Vec<Vec<f64>> = t.runs[row]
+                .iter()
+                .map(|r| r.iter().map(|r| r.value).collect())
+                .collect();
+            if runs.iter().all(Vec::is_empty) {
+                continue;
+            }
+            boxes.push(Figure {
+                title: format!("{name}: {} of every run", t.metric),
+                file: format!("plots/{id}-box-{}.svg", slug(name)),
+                svg: plots::boxes(name, &t.metric, &t.methods, &runs)?,
+            });
+        }
+    }
+    Ok(TableView {
+        id,
+        title,
+        header: ["dataset".to_string(), "protocol".to_string()]
+            .into_iter()
+            .chain(t.methods.iter().cloned())
+            .collect(),
+        rows: t
+            .rows
+            .iter()
+            .map(|(d, p, stats)| {
+                [d.clone(), p.clone()]
+                    .into_iter()
+                    .chain(
+                        stats
+                            .iter()
+                            .map(|s| s.map_or("—".into(), |s: Stat| number(s.mean))),
+                    )
+                    .collect()
+            })
+            .collect(),
+        average: t
+            .average
+            .iter()
+            .map(|a| a.map_or("—".into(), number))
+            .collect(),
+        long: long_rows(t),
+        ledger: ledger::ledger(t, part.tests.alpha).map(|l| ledger_view(t, &l)),
+        summary_header: [
+            "method",
+            "mean rank",
+            "W/T/L vs control",
+            "Wilcoxon p (Holm)",
+            "P(better) / P(equivalent) / P(worse)",
+            "s per run",
+            "objective evals",
+            "gradient evals",
+        ]
+        .map(String::from)
+        .to_vec(),
+        summary: summary(t, &tests),
+        friedman: friedman_sentence(&tests),
+        per_dataset: per_dataset_grid(t, &tests),
+        figures,
+        boxes,
+    })
+}
+
+fn long_rows(t: &Table) -> Vec<LongRow> {
+    t.rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, (dataset, _, stats))| {
+            stats.iter().enumerate().filter_map(move |(m, s)| {
+                let s = (*s)?;
+                Some(LongRow {
+                    dataset: dataset.clone(),
+                    method: t.methods[m].clone(),
+                    n: s.n,
+                    mean: s.mean,
+                    sd: s.sd,
+                    se: s.se,
+                    published: t.published.get(r).and_then(|p| p[m]),
+                })
+            })
+        })
+        .collect()
+}
+
+fn summary(t: &Table, tests: &Tests) -> Vec<Vec<String>> {
+    let mean_ranks = tests.friedman.as_ref().map(|f| &f.mean_ranks);
+    (0..t.methods.len())
+        .map(|m| {
+            let v = tests.versus[m].as_ref();
+            let control = m == tests.control;
+            let spend = t.spend[m];
+            vec![
+                if control {
+                    format!("{} (control)", t.methods[m])
+                } else {
+                    t.methods[m].clone()
+                },
+                mean_ranks.map_or("—".into(), |r| format!("{:.2}", r[m])),
+                v.map_or("—".into(), |v| {
+                    format!("{}/{}/{}", v.wins, v.ties, v.losses)
+                }),
+                v.and_then(|v| {
+                    Some(format!(
+                        "{} ({})",
+                        p_value(v.wilcoxon?.p),
+                        p_value(v.wilcoxon_holm?)
+                    ))
+                })
+                .unwrap_or_else(|| "—".into()),
+                v.and_then(|v| v.bayes).map_or("—".into(), |b| {
+                    format!("{:.3} / {:.3} / {:.3}", b.left, b.rope, b.right)
+                }),
+                spend.map_or("—".into(), |s| number(s.wall_s)),
+                spend.map_or("—".into(), |s| format!("{:.0}", s.objective_evals)),
+                spend.map_or("—".into(), |s| format!("{:.0}", s.gradient_evals)),
+            ]
+        })
+        .collect()
+}
+
+fn friedman_sentence(tests: &Tests) -> String {
+    match (&tests.friedman, tests.cd) {
+        (Some(f), Some(cd)) => format!(
+            "Friedman test over the {} datasets where every method has a result: chi2 = {:.3} (p = {}), Iman-Davenport F = {:.3} (p = {}); Nemenyi critical difference of mean ranks at alpha = {}: {:.3}.",
+            f.datasets,
+            f.chi2,
+            p_value(f.chi2_p),
+            f.f,
+            p_value(f.f_p),
+            tests.alpha,
+            cd
+        ),
+        _ => "Too few datasets with a result for every method (two are needed) for the Friedman test.".into(),
+    }
+}
+
+fn per_dataset_grid(t: &Table, tests: &Tests) -> Option<Grid> {
+    let others: Vec<usize> = (0..t.methods.len())
+        .filter(|&m| tests.versus[m].is_some())
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let rows = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, (dataset, _, _))| {
+            std::iter::once(dataset.clone())
+                .chain(others.iter().map(|&m| {
+                    let v = tests.versus[m].as_ref().expect("a compared method");
+                    v.per_dataset[r].map_or("—".into(), |d| {
+                        let mark = match d.outcome {
+                            Outcome::Win => "▲ ",
+                            Outcome::Loss => "▼ ",
+                            Outcome::Tie => "",
+                        };
+                        format!(
+                            "{mark}{} ({}, p = {})",
+                            d.outcome.as_str(),
+                            d.test,
+                            p_value(d.p_holm)
+                        )
+                    })
+                }))
+                .collect()
+        })
+        .collect();
+    Some(Grid {
+        header: std::iter::once("dataset".to_string())
+            .chain(others.iter().map(|&m| t.methods[m].clone()))
+            .collect(),
+        rows,
+    })
+}
+
+fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
+    let cell = |e: &ledger::Entry| match (e.regenerated, e.difference()) {
+        (Some(s), Some(d)) => format!(
+            "{} ± {} / {} ({}) {}",
+            number(s.mean),
+            number(s.se),
+            number(e.published),
+            signed(d),
+            e.verdict.map_or("", |v| v.as_str())
+        ),
+        _ => format!("— / {} (not run)", number(e.published)),
+    };
+    LedgerView {
+        header: std::iter::once("dataset".to_string())
+            .chain(l.methods.iter().map(|&m| t.methods[m].clone()))
+            .collect(),
+        rows: l
+            .rows
+            .iter()
+            .map(|(r, entries)| {
+                std::iter::once(t.rows[*r].0.clone())
+                    .chain(entries.iter().map(|e| e.as_ref().map_or("—".into(), cell)))
+                    .collect()
+            })
+            .collect(),
+        average: l
+            .average
+            .iter()
+            .map(|a| match (a.regenerated, a.published, a.verdict) {
+                (Some(s), Some(p), Some(v)) => format!(
+                    "{} ± {} / {} ({}) {}",
+                    number(s.mean),
+                    number(s.se),
+                    number(p),
+                    signed(s.mean - p),
+                    v.as_str()
+                ),
+                (Some(s), Some(p), None) => format!(
+                    "{} over {} of the paper's {} datasets; paper: {} (not comparable)",
+                    number(s.mean),
+                    a.covered,
+                    a.paper_datasets,
+                    number(p)
+                ),
+                (Some(s), None, _) => format!("{} over {} datasets", number(s.mean), a.covered),
+                (None, Some(p), _) => format!("— / {}", number(p)),
+                (None, None, _) => "—".into(),
+            })
+            .collect(),
+    }
+}
+
+/// Mean run time per method on one dataset: the chosen one, else the one
+/// with most rows (Tsoulos et al. Fig 3).
+fn time_figure(plan: &Plan, part: &Part, r: &PartResults) -> Result<Option<Figure>> {
+    let chosen = part.tests.time_dataset.or_else(|| {
+        (0..part.datasets.len()).max_by_key(|&i| plan.datasets[part.datasets[i].0].full().rows())
+    });
+    let Some(i) = chosen else { return Ok(None) };
+    let id = &plan.datasets[part.datasets[i].0].id;
+    let Some((t, row)) = r
+        .tables
+        .iter()
+        .filter(|t| t.key == "test_error")
+        .find_map(|t| {
+            t.rows
+                .iter()
+                .position(|(d, _, _)| d == id)
+                .map(|row| (t, row))
+        })
+    else {
+        return Ok(None);
+    };
+    let seconds: Vec<Option<f64>> = (0..t.methods.len())
+        .map(|m| t.time(row, m).map(|s| s.mean))
+        .collect();
+    if seconds.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    Ok(Some(Figure {
+        title: format!("Mean time per run on {id}"),
+        file: format!("plots/{}-time.svg", slug(&r.name)),
+        svg: plots::time_bars(&format!("seconds per run on {id}"), &t.methods, &seconds)?,
+    }))
+}
+
+/// One line plot per one-parameter grid and test-error table: the average
+/// over datasets of the mean error at each value (Tsoulos et al. Figs 4-6).
+fn sweep_figures(plan: &Plan, part: &Part, r: &PartResults) -> Result<Vec<Figure>> {
+    let mut grids: Vec<&str> = part
+        .methods
+        .iter()
+        .filter_map(|&m| plan.methods[m].sweep.as_ref().map(|s| s.grid.as_str()))
+        .collect();
+    grids.dedup();
+    let mut out = Vec::new();
+    for grid in grids {
+        for t in r.tables.iter().filter(|t| t.key == "test_error") {
+            let mut points: Vec<(f64, f64)> = Vec::new();
+            let mut parameter = String::new();
+            for (column, &m) in part.methods.iter().enumerate() {
+                let Some(s) = plan.methods[m].sweep.as_ref().filter(|s| s.grid == grid) else {
+                    continue;
+                };
+                parameter.clone_from(&s.parameter);
+                if let Some(avg) = t.average[column] {
+                    points.push((s.value, avg));
+                }
+            }
+            if points.len() < 2 {
+                continue;
+            }
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            out.push(Figure {
+                title: format!(
+                    "{grid}: average {} over the {} datasets",
+                    t.metric,
+                    t.task.as_str()
+                ),
+                file: format!(
+                    "plots/{}-{}-sweep-{}.svg",
+                    slug(&r.name),
+                    t.task.as_str(),
+                    slug(grid)
+                ),
+                svg: plots::sweep(
+                    &format!("{grid} ({} datasets)", t.task.as_str()),
+                    &parameter,
+                    &format!("average {}", t.metric),
+                    &points,
+                )?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn coverage(r: &PartResults) -> String {
+    let mut s = format!("{} of {} finished", r.finished, r.planned);
+    if !r.failed.is_empty() {
+        s.push_str(&format!(", {} failed", r.failed.len()));
+    }
+    let missing = r.planned - r.finished - r.failed.len();
+    if missing > 0 {
+        s.push_str(&format!(
+            ", {missing} not run yet (run the experiment, or merge the other shards)"
+        ));
+    }
+    s
+}
+
+fn summarise_notes(notes: &[String]) -> String {
+    match notes.len() {
+        0 => String::new(),
+        1 => notes[0].clone(),
+        n => format!("{} (and {} more reader notes)", notes[0], n - 1),
+    }
+}
+
+/// A file-name-safe form: letters, digits and dashes.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+fn signed(d: f64) -> String {
+    if d < 0.0 {
+        format!("-{}", number(-d))
+    } else {
+        format!("+{}", number(d))
+    }
+}
+
+fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// Two decimals, or three significant digits for small values (the papers
+/// print 0.002 for airfoil and 18.10 for appendicitis).
+pub fn number(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    if v == 0.0 || v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        let decimals = (2 - v.abs().log10().floor() as i32).max(2) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+/// "Model name, N cores, OS/arch", read once per report.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    format!(
+        "{cpu}, {cores} cores, {}/{}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// The current UTC time as YYYY-MM-DD HH:MM UTC (civil-from-days, Hinnant).
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_three_significant_digits_when_small() {
+        assert_eq!(number(18.1), "18.10");
+        assert_eq!(number(0.00234), "0.00234");
+        assert_eq!(number(0.5), "0.500");
+        assert_eq!(number(0.0), "0.00");
+        assert_eq!(number(-0.031), "-0.0310");
+    }
+
+    #[test]
+    fn dates_from_days_since_the_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        // 2026-11-23 is day 20 780.
+        assert_eq!(civil_from_days(20_780), (2026, 11, 23));
+    }
+
+    #[test]
+    fn slugs_are_file_names() {
+        assert_eq!(slug("PROPOSED over limit"), "proposed-over-limit");
+        assert_eq!(slug("wine/tsoulos"), "wine-tsoulos");
+    }
+}
