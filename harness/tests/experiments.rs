@@ -122,3 +122,40 @@ fn a_published_table_that_is_missing_is_named() {
     ));
     assert!(e.contains("cmp.toml:3: cannot read published table"), "{e}");
 }
+
+#[test]
+fn a_one_parameter_grid_gets_a_sweep_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sweep.toml");
+    std::fs::write(
+        &file,
+        "name = \"sweep\"\nprotocol = { kind = \"kfold\", folds = 2, repetitions = 1 }\n\
+         [[datasets]]\nname = \"iris\"\n[[datasets]]\nname = \"wine\"\nvariant = \"embedded\"\n\
+         [[methods]]\nname = \"ADAM\"\nparams = { iterations = [5, 20, 80] }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    ok(&harness(
+        &[
+            &file.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+        dir.path(),
+    ));
+    let svg = std::fs::read_to_string(
+        out.join("plots/sweep-classification-sweep-adam-over-iterations.svg"),
+    )
+    .expect("a sweep figure");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(
+        doc.descendants()
+            .any(|n| n.text().map(str::trim) == Some("iterations")),
+        "x axis named by the parameter"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("ADAM over iterations: average class_error_pct"),
+        "{report}"
+    );
+}
