@@ -209,32 +209,25 @@ fn a_users_own_csv_dataset_runs() {
 #[test]
 fn bad_report_settings_name_the_setting_and_the_choices() {
     let dir = tempfile::tempdir().unwrap();
-    let methods = "[[methods]]\nname = \"MEAN\"\n";
-    let e = refuse(
-        &format!("{IRIS}{methods}[report]\ncontrol = \"ADAM\"\n"),
-        dir.path(),
-        &shared_data(),
-    );
-    assert!(
-        e.contains("bad.toml:7: control method \"ADAM\" is not in this experiment; it has: MEAN"),
-        "{e}"
-    );
-    let e = refuse(
-        &format!("{IRIS}{methods}[report]\nalpha = 5.0\n"),
-        dir.path(),
-        &shared_data(),
-    );
-    assert!(
-        e.contains("bad.toml: [report] alpha = 5 is not a significance level"),
-        "{e}"
-    );
-    let e = refuse(
-        &format!("{IRIS}{methods}[report]\ntime_dataset = \"wine\"\n"),
-        dir.path(),
-        &shared_data(),
-    );
-    assert!(
-        e.contains("time_dataset \"wine\" is not in this experiment; it has: iris"),
-        "{e}"
-    );
+    for (setting, message) in [
+        (
+            "control = \"ADAM\"",
+            "bad.toml:7: control method \"ADAM\" is not in this experiment; it has: MEAN",
+        ),
+        (
+            "alpha = 5.0",
+            "bad.toml: [report] alpha = 5 is not a significance level",
+        ),
+        (
+            "time_dataset = \"wine\"",
+            "time_dataset \"wine\" is not in this experiment; it has: iris",
+        ),
+    ] {
+        let e = refuse(
+            &format!("{IRIS}[[methods]]\nname = \"MEAN\"\n[report]\n{setting}\n"),
+            dir.path(),
+            &shared_data(),
+        );
+        assert!(e.contains(message), "{setting}: {e}");
+    }
 }

@@ -67,6 +67,22 @@ fn shards_of_the_paper_grid_cover_it_exactly() {
     assert_eq!(total, 88200);
 }
 
+/// Writes `experiment` into `dir`, runs it there and returns its report folder.
+fn run_in(dir: &std::path::Path, experiment: &str) -> std::path::PathBuf {
+    let file = dir.join("experiment.toml");
+    std::fs::write(&file, experiment).unwrap();
+    let out = dir.join("out");
+    ok(&harness(
+        &[
+            &file.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+        dir,
+    ));
+    out
+}
+
 #[test]
 fn published_numbers_stand_beside_the_regenerated_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -75,23 +91,12 @@ fn published_numbers_stand_beside_the_regenerated_ones() {
         "dataset,nclass,CONSTANT,OTHER\nIris,3,60.00,1.0\nWine,3,50.0,2.0\nAVERAGE,,55.0,1.5\n",
     )
     .unwrap();
-    let file = dir.path().join("cmp.toml");
-    std::fs::write(
-        &file,
+    let out = run_in(
+        dir.path(),
         "name = \"cmp\"\nprotocol = { kind = \"kfold\", folds = 3, repetitions = 1 }\n\
          [report]\npublished = [{ file = \"paper.csv\", columns = { CONSTANT = \"MEAN\" } }]\n\
          [[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    ok(&harness(
-        &[
-            &file.display().to_string(),
-            "--out",
-            &out.display().to_string(),
-        ],
-        dir.path(),
-    ));
+    );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     // The constant predictor misclassifies two classes of three, 66.67 % on
     // average; 60.00 lies more than 1.96 standard errors below.
@@ -126,23 +131,12 @@ fn a_published_table_that_is_missing_is_named() {
 #[test]
 fn a_one_parameter_grid_gets_a_sweep_figure() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("sweep.toml");
-    std::fs::write(
-        &file,
+    let out = run_in(
+        dir.path(),
         "name = \"sweep\"\nprotocol = { kind = \"kfold\", folds = 2, repetitions = 1 }\n\
          [[datasets]]\nname = \"iris\"\n[[datasets]]\nname = \"wine\"\nvariant = \"embedded\"\n\
          [[methods]]\nname = \"ADAM\"\nparams = { iterations = [5, 20, 80] }\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    ok(&harness(
-        &[
-            &file.display().to_string(),
-            "--out",
-            &out.display().to_string(),
-        ],
-        dir.path(),
-    ));
+    );
     let svg = std::fs::read_to_string(
         out.join("plots/sweep-classification-sweep-adam-over-iterations.svg"),
     )
