@@ -44,12 +44,15 @@ impl Stat {
 }
 
 /// One finished cell's value, with what pairs it to other methods' runs.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Run {
     pub repetition: i64,
     pub fold: i64,
     pub value: f64,
     pub wall_s: f64,
+    /// (evaluations, best training SSE so far) at powers of two; empty for
+    /// methods that do not train through the counted objective.
+    pub trace: Vec<(u64, f64)>,
 }
 
 /// What a method spent per run, averaged over a table's runs.
@@ -189,12 +192,13 @@ fn table(
     labels: &[String],
     rows: &[&Row],
 ) -> Table {
-    let value = |r: &Row| -> Option<f64> {
+    let value = |r: &Row| -> Option<(f64, Vec<(u64, f64)>)> {
+        let m: serde_json::Value = serde_json::from_str(&r.metrics).unwrap_or_default();
         if name == "test_error" {
-            return Some(r.test_error);
+            let trace = serde_json::from_value(m["trace"].clone()).unwrap_or_default();
+            return Some((r.test_error, trace));
         }
-        let m: serde_json::Value = serde_json::from_str(&r.metrics).ok()?;
-        m["test"][name].as_f64()
+        Some((m["test"][name].as_f64()?, Vec::new()))
     };
     let of = |dataset: &str, label: &str| -> Vec<&Row> {
         rows.iter()
@@ -211,11 +215,13 @@ fn table(
                     let mut runs: Vec<Run> = of(dataset, label)
                         .into_iter()
                         .filter_map(|r| {
+                            let (value, trace) = value(r)?;
                             Some(Run {
                                 repetition: r.repetition,
                                 fold: r.fold,
-                                value: value(r)?,
+                                value,
                                 wall_s: r.wall_s,
+                                trace,
                             })
                         })
                         .collect();

@@ -231,6 +231,7 @@ mod tests {
                                 fold: i as i64,
                                 value,
                                 wall_s: 1.0,
+                                trace: Vec::new(),
                             })
                             .collect()
                     })

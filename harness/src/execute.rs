@@ -109,6 +109,7 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
     row.metrics = serde_json::json!({
         "test": test_m.unwrap_or_default(),
         "train": train_m.unwrap_or_default(),
+        "trace": problem.trace(),
     })
     .to_string();
     if !row.test_error.is_finite() {

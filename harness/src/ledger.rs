@@ -227,6 +227,7 @@ mod tests {
                                     fold: 0,
                                     value,
                                     wall_s: 0.0,
+                                    trace: Vec::new(),
                                 })
                                 .collect()
                         })

@@ -213,6 +213,53 @@ pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) 
     })
 }
 
+/// Best training SSE so far against objective evaluations, one line per
+/// method, both axes logarithmic. `curves[method]` is (evaluations, value).
+pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) -> Result<String> {
+    let points = || curves.iter().flatten();
+    let x_hi = points().map(|p| p.0).fold(2.0, f64::max);
+    let positive = || points().map(|p| p.1).filter(|v| *v > 0.0);
+    let y_lo = positive().fold(f64::INFINITY, f64::min);
+    let y_hi = positive().fold(f64::NEG_INFINITY, f64::max);
+    let (y_lo, y_hi) = if y_lo.is_finite() {
+        (y_lo / 1.5, y_hi * 1.5)
+    } else {
+        (0.1, 1.0)
+    };
+    svg((640, 380), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(36)
+            .y_label_area_size(70)
+            .build_cartesian_2d((1.0..x_hi * 1.2).log_scale(), (y_lo..y_hi).log_scale())?;
+        chart
+            .configure_mesh()
+            .x_desc("objective evaluations")
+            .y_desc("best training SSE")
+            .draw()?;
+        for (m, curve) in curves.iter().enumerate() {
+            if curve.is_empty() {
+                continue;
+            }
+            let colour = Palette99::pick(m);
+            let kept = curve.iter().copied().filter(|p| p.1 > 0.0);
+            chart
+                .draw_series(LineSeries::new(kept, colour.stroke_width(2)))?
+                .label(short(&methods[m]))
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+        Ok(())
+    })
+}
+
 /// Methods whose mean ranks differ by less than `cd`, as maximal runs of
 /// the rank order: (first, last) positions in `order` (Demsar's thick bars).
 pub fn cliques(sorted_ranks: &[f64], cd: f64) -> Vec<(usize, usize)> {

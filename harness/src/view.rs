@@ -60,6 +60,7 @@ pub struct TableView {
     pub per_dataset: Option<Grid>,
     pub figures: Vec<Figure>,
     pub boxes: Vec<Figure>,
+    pub convergence: Vec<Figure>,
 }
 
 #[derive(Serialize)]
@@ -222,6 +223,7 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
     let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
     let mut figures = Vec::new();
     let mut boxes = Vec::new();
+    let mut convergence = Vec::new();
     // Figures for the papers' number only: one set per task, not per extra metric.
     if t.key == "test_error" {
         let means: Vec<Vec<Option<f64>>> = t
@@ -263,6 +265,14 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
                 file: format!("plots/{id}-box-{}.svg", slug(name)),
                 svg: plots::boxes(name, &t.metric, &t.methods, &runs)?,
             });
+            let curves: Vec<Vec<(f64, f64)>> = t.runs[row].iter().map(|r| mean_trace(r)).collect();
+            if curves.iter().any(|c| !c.is_empty()) {
+                convergence.push(Figure {
+                    title: format!("{name}: best training SSE so far, mean over runs"),
+                    file: format!("plots/{id}-convergence-{}.svg", slug(name)),
+                    svg: plots::convergence(name, &t.methods, &curves)?,
+                });
+            }
         }
     }
     Ok(TableView {
@@ -310,7 +320,23 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
         per_dataset: per_dataset_grid(t, &tests),
         figures,
         boxes,
+        convergence,
     })
+}
+
+/// Mean over runs of the best SSE so far at each recorded evaluation count
+/// (powers of two, so the runs line up), over the runs that got that far.
+fn mean_trace(runs: &[crate::analysis::Run]) -> Vec<(f64, f64)> {
+    let mut sums: std::collections::BTreeMap<u64, (f64, usize)> = Default::default();
+    for run in runs {
+        for &(evals, best) in &run.trace {
+            let entry = sums.entry(evals).or_default();
+            *entry = (entry.0 + best, entry.1 + 1);
+        }
+    }
+    sums.into_iter()
+        .map(|(evals, (sum, n))| (evals as f64, sum / n as f64))
+        .collect()
 }
 
 fn long_rows(t: &Table) -> Vec<LongRow> {

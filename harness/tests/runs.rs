@@ -68,6 +68,7 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
         "tables/smoke-regression-mse.tex",
         "plots/smoke-classification-class-error-pct-scatter.svg",
         "plots/smoke-regression-mse-cd.svg",
+        "plots/smoke-regression-mse-convergence-dee-keel.svg",
     ] {
         assert!(dir.path().join(file).is_file(), "no {file}");
     }

@@ -27,6 +27,10 @@ pub struct Problem<'a> {
     data: &'a Patterns,
     budget: Budget,
     spent: Spent,
+    /// Lowest training SSE any evaluation has returned.
+    best: f64,
+    /// (evaluations, best SSE so far) at 1, 2, 4, 8, ... evaluations.
+    trace: Vec<(u64, f64)>,
 }
 
 impl<'a> Problem<'a> {
@@ -36,6 +40,23 @@ impl<'a> Problem<'a> {
             data,
             budget,
             spent: Spent::default(),
+            best: f64::INFINITY,
+            trace: Vec::new(),
+        }
+    }
+
+    /// The convergence curve: the best training SSE seen after 1, 2, 4, 8,
+    /// ... evaluations (powers of two, so runs line up). Empty for methods
+    /// that train a model of their own (`charge`).
+    pub fn trace(&self) -> &[(u64, f64)] {
+        &self.trace
+    }
+
+    fn record(&mut self, sse: f64) {
+        self.best = self.best.min(sse);
+        let n = self.spent.objective_evals;
+        if n.is_power_of_two() {
+            self.trace.push((n, self.best));
         }
     }
 
@@ -70,7 +91,9 @@ impl<'a> Problem<'a> {
     /// E(w), with the saturation count against `limit` if given.
     pub fn evaluate(&mut self, w: &[f64], limit: Option<f64>) -> Evaluation {
         self.spent.objective_evals += 1;
-        self.network.evaluate(w, self.data, limit)
+        let e = self.network.evaluate(w, self.data, limit);
+        self.record(e.sse);
+        e
     }
 
     /// Counts evaluations of a model that is not this network (NEAT's
@@ -87,6 +110,36 @@ impl<'a> Problem<'a> {
     pub fn sse_gradient(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
         self.spent.objective_evals += 1;
         self.spent.gradient_evals += 1;
-        self.network.sse_gradient(w, self.data, grad)
+        let sse = self.network.sse_gradient(w, self.data, grad);
+        self.record(sse);
+        sse
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trace_keeps_the_best_so_far_at_powers_of_two() {
+        let data = Patterns::from_rows(1, &[0.0, 1.0, 2.0], &[0.0, 1.0, 0.5]);
+        let net = Network::new(1, 1);
+        let mut p = Problem::new(net, &data, Budget::default());
+        // Output weight 0 predicts 0 everywhere: SSE 1.25; the others vary.
+        let sse: Vec<f64> = [
+            [0.0, 1.0, 0.0],
+            [1.0, 1.0, 0.0],
+            [0.5, 0.3, 0.1],
+            [3.0, 1.0, 1.0],
+            [0.0, 0.0, 0.0],
+        ]
+        .iter()
+        .map(|w| p.sse(w))
+        .collect();
+        assert_eq!(sse[0], 1.25);
+        let best = |k: usize| sse[..k].iter().copied().fold(f64::INFINITY, f64::min);
+        assert_eq!(p.trace(), &[(1, best(1)), (2, best(2)), (4, best(4))]);
+        p.charge(3);
+        assert_eq!(p.trace().len(), 3, "charged evaluations record nothing");
     }
 }
