@@ -37,7 +37,7 @@ pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> 
         let table_figures = part
             .tables
             .iter()
-            .flat_map(|t| t.figures.iter().chain(&t.boxes));
+            .flat_map(|t| t.figures.iter().chain(&t.boxes).chain(&t.convergence));
         for figure in figures.chain(table_figures) {
             put(out.join(&figure.file), &figure.svg)?;
         }

@@ -80,6 +80,14 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
     );
     // Two datasets per task x two methods.
     assert_eq!(table.lines().count(), 1 + 2 * 2, "{table}");
+    // Every figure report.md links to was written.
+    for link in report.split("](").skip(1) {
+        let file = link.split(')').next().unwrap();
+        assert!(
+            dir.path().join(file).is_file(),
+            "report.md links to a missing {file}"
+        );
+    }
     // Inline figures: the HTML needs no other file.
     assert!(
         html.matches("<svg").count() >= 4 && !html.contains("<img"),
