@@ -160,9 +160,10 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                                 .collect()
                         })
                         .collect();
+                    let ids: Vec<String> = datasets.iter().map(|(d, _)| d.clone()).collect();
                     t.published_average = labels
                         .iter()
-                        .map(|l| part.published.average(&name, l).cloned())
+                        .map(|l| part.published.average(&name, l, &ids).cloned())
                         .collect();
                     tables.push(t);
                 }

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default)]
 pub struct Published {
     values: HashMap<(String, String, String), f64>,
-    averages: HashMap<(String, String), Average>,
+    /// Several tables may give the same metric (one per task): one entry each.
+    averages: HashMap<(String, String), Vec<Average>>,
 }
 
 /// A paper's AVERAGE row entry: its value, how many datasets the paper
@@ -28,8 +29,13 @@ impl Published {
         self.values.get(&key).copied()
     }
 
-    pub fn average(&self, metric: &str, label: &str) -> Option<&Average> {
-        self.averages.get(&(metric.to_string(), label.to_string()))
+    /// The paper's AVERAGE for `metric` and `label` from the table that
+    /// shares datasets with `datasets` (ids), if any.
+    pub fn average(&self, metric: &str, label: &str, datasets: &[String]) -> Option<&Average> {
+        self.averages
+            .get(&(metric.to_string(), label.to_string()))?
+            .iter()
+            .find(|a| a.matched.iter().any(|m| datasets.contains(m)))
     }
 
     /// Reads `tables` and keeps the cells of `datasets` (id, name) and `labels`.
@@ -98,7 +104,7 @@ impl Published {
                     datasets: paper_rows,
                     matched: matched.clone(),
                 };
-                out.averages.insert(key, average);
+                out.averages.entry(key).or_default().push(average);
             }
         }
         Ok(out)

@@ -91,10 +91,17 @@ fn published_numbers_stand_beside_the_regenerated_ones() {
         "dataset,nclass,CONSTANT,OTHER\nIris,3,60.00,1.0\nWine,3,50.0,2.0\nAVERAGE,,55.0,1.5\n",
     )
     .unwrap();
+    // A second table for the same metric, of another task: its AVERAGE must not leak.
+    std::fs::write(
+        dir.path().join("paper-regression.csv"),
+        "dataset,CONSTANT\nHousing,30.0\nAVERAGE,99.0\n",
+    )
+    .unwrap();
     let out = run_in(
         dir.path(),
         "name = \"cmp\"\nprotocol = { kind = \"kfold\", folds = 3, repetitions = 1 }\n\
-         [report]\npublished = [{ file = \"paper.csv\", columns = { CONSTANT = \"MEAN\" } }]\n\
+         [report]\npublished = [{ file = \"paper.csv\", columns = { CONSTANT = \"MEAN\" } }, \
+         { file = \"paper-regression.csv\", columns = { CONSTANT = \"MEAN\" } }]\n\
          [[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n",
     );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
