@@ -2,9 +2,9 @@
 //! polars DataFrame written to CSV or Parquet for users' own analysis.
 
 use crate::store::Row;
-use crate::view::LongRow;
+use crate::view::{LongRow, MethodSummary};
 use anyhow::{Context as _, Result};
-use polars::prelude::{Column, CsvWriter, DataFrame, ParquetWriter, SerWriter};
+use polars::prelude::{Column, CsvWriter, DataFrame, NamedFrom, ParquetWriter, SerWriter, Series};
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,49 +22,45 @@ impl Format {
     }
 }
 
+/// One column of `f` over `rows`.
+fn column<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
+where
+    Series: NamedFrom<Vec<V>, [V]>,
+{
+    Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
+}
+
 /// Columns in a fixed order; `rows` must already be sorted by key.
 pub fn frame(rows: &[Row]) -> Result<DataFrame> {
-    fn text(name: &str, rows: &[Row], f: impl Fn(&Row) -> &str) -> Column {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    }
-    fn float(name: &str, rows: &[Row], f: impl Fn(&Row) -> f64) -> Column {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    }
-    fn int(name: &str, rows: &[Row], f: impl Fn(&Row) -> i64) -> Column {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    }
     let (name, variant): (Vec<&str>, Vec<&str>) = rows
         .iter()
         .map(|r| r.dataset.split_once('/').unwrap_or((&r.dataset, "")))
         .unzip();
     let columns = vec![
-        text("key", rows, |r| &r.key),
-        text("part", rows, |r| &r.part),
+        column("key", rows, |r| r.key.as_str()),
+        column("part", rows, |r| r.part.as_str()),
         Column::new("dataset".into(), name),
         Column::new("variant".into(), variant),
-        text("task", rows, |r| &r.task),
-        text("method", rows, |r| &r.method),
-        text("label", rows, |r| &r.label),
-        text("params", rows, |r| &r.params),
-        text("protocol", rows, |r| &r.protocol),
-        text("scaling", rows, |r| &r.scaling),
-        int("repetition", rows, |r| r.repetition),
-        int("fold", rows, |r| r.fold),
-        Column::new(
-            "seed".into(),
-            rows.iter().map(|r| r.seed).collect::<Vec<u64>>(),
-        ),
-        text("split_hash", rows, |r| &r.split_hash),
-        text("status", rows, |r| &r.status),
-        text("stop_reason", rows, |r| &r.stop_reason),
-        float("test_error", rows, |r| r.test_error),
-        float("train_error", rows, |r| r.train_error),
-        text("metrics", rows, |r| &r.metrics),
-        int("objective_evals", rows, |r| r.objective_evals),
-        int("gradient_evals", rows, |r| r.gradient_evals),
-        float("wall_s", rows, |r| r.wall_s),
-        float("cpu_s", rows, |r| r.cpu_s),
-        text("error", rows, |r| &r.error),
+        column("task", rows, |r| r.task.as_str()),
+        column("method", rows, |r| r.method.as_str()),
+        column("label", rows, |r| r.label.as_str()),
+        column("params", rows, |r| r.params.as_str()),
+        column("protocol", rows, |r| r.protocol.as_str()),
+        column("scaling", rows, |r| r.scaling.as_str()),
+        column("repetition", rows, |r| r.repetition),
+        column("fold", rows, |r| r.fold),
+        column("seed", rows, |r| r.seed),
+        column("split_hash", rows, |r| r.split_hash.as_str()),
+        column("status", rows, |r| r.status.as_str()),
+        column("stop_reason", rows, |r| r.stop_reason.as_str()),
+        column("test_error", rows, |r| r.test_error),
+        column("train_error", rows, |r| r.train_error),
+        column("metrics", rows, |r| r.metrics.as_str()),
+        column("objective_evals", rows, |r| r.objective_evals),
+        column("gradient_evals", rows, |r| r.gradient_evals),
+        column("wall_s", rows, |r| r.wall_s),
+        column("cpu_s", rows, |r| r.cpu_s),
+        column("error", rows, |r| r.error.as_str()),
     ];
     DataFrame::new(rows.len(), columns).context("cannot build the results table")
 }
@@ -76,30 +72,39 @@ pub fn write(rows: &[Row], format: Format, path: &Path) -> Result<()> {
 /// A report table in long form: one row per (dataset, method) cell.
 pub fn table_frame(rows: &[LongRow]) -> Result<DataFrame> {
     let columns = vec![
-        Column::new(
-            "dataset".into(),
-            rows.iter().map(|r| r.dataset.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "method".into(),
-            rows.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "n".into(),
-            rows.iter().map(|r| r.n as u64).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean".into(),
-            rows.iter().map(|r| r.mean).collect::<Vec<_>>(),
-        ),
-        Column::new("sd".into(), rows.iter().map(|r| r.sd).collect::<Vec<_>>()),
-        Column::new("se".into(), rows.iter().map(|r| r.se).collect::<Vec<_>>()),
-        Column::new(
-            "published".into(),
-            rows.iter().map(|r| r.published).collect::<Vec<_>>(),
-        ),
+        column("dataset", rows, |r| r.dataset.as_str()),
+        column("method", rows, |r| r.method.as_str()),
+        column("n", rows, |r| r.n as u64),
+        column("mean", rows, |r| r.mean),
+        column("sd", rows, |r| r.sd),
+        column("se", rows, |r| r.se),
+        column("published", rows, |r| r.published),
     ];
     DataFrame::new(rows.len(), columns).context("cannot build a report table")
+}
+
+/// A report's methods-compared table, one row per method.
+pub fn summary_frame(rows: &[MethodSummary]) -> Result<DataFrame> {
+    let count = |name: &str, f: fn(&MethodSummary) -> Option<usize>| {
+        column(name, rows, |r| f(r).map(|c| c as u64))
+    };
+    let columns = vec![
+        column("method", rows, |r| r.method.as_str()),
+        column("control", rows, |r| r.control),
+        column("mean_rank", rows, |r| r.mean_rank),
+        count("wins", |r| r.wins),
+        count("ties", |r| r.ties),
+        count("losses", |r| r.losses),
+        column("wilcoxon_p", rows, |r| r.wilcoxon_p),
+        column("wilcoxon_p_holm", rows, |r| r.wilcoxon_p_holm),
+        column("p_better", rows, |r| r.p_better),
+        column("p_equivalent", rows, |r| r.p_equivalent),
+        column("p_worse", rows, |r| r.p_worse),
+        column("seconds_per_run", rows, |r| r.seconds_per_run),
+        column("objective_evals", rows, |r| r.objective_evals),
+        column("gradient_evals", rows, |r| r.gradient_evals),
+    ];
+    DataFrame::new(rows.len(), columns).context("cannot build a methods table")
 }
 
 pub fn write_frame(mut df: DataFrame, format: Format, path: &Path) -> Result<()> {

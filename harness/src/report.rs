@@ -44,6 +44,12 @@ pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> 
         for table in &part.tables {
             let csv = out.join("tables").join(format!("{}.csv", table.id));
             export::write_frame(export::table_frame(&table.long)?, export::Format::Csv, &csv)?;
+            let methods = out.join("tables").join(format!("{}-methods.csv", table.id));
+            export::write_frame(
+                export::summary_frame(&table.summaries)?,
+                export::Format::Csv,
+                &methods,
+            )?;
             let tex = render(&env, "table.tex", &TableContext { table, part })?;
             put(out.join("tables").join(format!("{}.tex", table.id)), &tex)?;
         }

@@ -56,6 +56,8 @@ pub struct TableView {
     pub ledger: Option<LedgerView>,
     pub summary: Vec<Vec<String>>,
     pub summary_header: Vec<String>,
+    /// The same as numbers, for tables/<id>-methods.csv.
+    pub summaries: Vec<MethodSummary>,
     pub friedman: String,
     pub per_dataset: Option<Grid>,
     pub figures: Vec<Figure>,
@@ -220,6 +222,7 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
         t.metric
     );
     let tests = compare::tests(t, &part.tests, part.seed);
+    let summaries = method_summaries(t, &tests);
     let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
     let mut figures = Vec::new();
     let mut boxes = Vec::new();
@@ -315,7 +318,8 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
         ]
         .map(String::from)
         .to_vec(),
-        summary: summary(t, &tests),
+        summary: summaries.iter().map(summary_cells).collect(),
+        summaries,
         friedman: friedman_sentence(&tests),
         per_dataset: per_dataset_grid(t, &tests),
         figures,
@@ -360,40 +364,76 @@ fn long_rows(t: &Table) -> Vec<LongRow> {
         .collect()
 }
 
-fn summary(t: &Table, tests: &Tests) -> Vec<Vec<String>> {
-    let mean_ranks = tests.friedman.as_ref().map(|f| &f.mean_ranks);
+/// One method's line of the methods-compared table, as numbers.
+#[derive(Serialize)]
+pub struct MethodSummary {
+    pub method: String,
+    pub control: bool,
+    pub mean_rank: Option<f64>,
+    pub wins: Option<usize>,
+    pub ties: Option<usize>,
+    pub losses: Option<usize>,
+    pub wilcoxon_p: Option<f64>,
+    pub wilcoxon_p_holm: Option<f64>,
+    pub p_better: Option<f64>,
+    pub p_equivalent: Option<f64>,
+    pub p_worse: Option<f64>,
+    pub seconds_per_run: Option<f64>,
+    pub objective_evals: Option<f64>,
+    pub gradient_evals: Option<f64>,
+}
+
+fn method_summaries(t: &Table, tests: &Tests) -> Vec<MethodSummary> {
     (0..t.methods.len())
         .map(|m| {
             let v = tests.versus[m].as_ref();
-            let control = m == tests.control;
             let spend = t.spend[m];
-            vec![
-                if control {
-                    format!("{} (control)", t.methods[m])
-                } else {
-                    t.methods[m].clone()
-                },
-                mean_ranks.map_or("—".into(), |r| format!("{:.2}", r[m])),
-                v.map_or("—".into(), |v| {
-                    format!("{}/{}/{}", v.wins, v.ties, v.losses)
-                }),
-                v.and_then(|v| {
-                    Some(format!(
-                        "{} ({})",
-                        p_value(v.wilcoxon?.p),
-                        p_value(v.wilcoxon_holm?)
-                    ))
-                })
-                .unwrap_or_else(|| "—".into()),
-                v.and_then(|v| v.bayes).map_or("—".into(), |b| {
-                    format!("{:.3} / {:.3} / {:.3}", b.left, b.rope, b.right)
-                }),
-                spend.map_or("—".into(), |s| number(s.wall_s)),
-                spend.map_or("—".into(), |s| format!("{:.0}", s.objective_evals)),
-                spend.map_or("—".into(), |s| format!("{:.0}", s.gradient_evals)),
-            ]
+            MethodSummary {
+                method: t.methods[m].clone(),
+                control: m == tests.control,
+                mean_rank: tests.friedman.as_ref().map(|f| f.mean_ranks[m]),
+                wins: v.map(|v| v.wins),
+                ties: v.map(|v| v.ties),
+                losses: v.map(|v| v.losses),
+                wilcoxon_p: v.and_then(|v| Some(v.wilcoxon?.p)),
+                wilcoxon_p_holm: v.and_then(|v| v.wilcoxon_holm),
+                p_better: v.and_then(|v| Some(v.bayes?.left)),
+                p_equivalent: v.and_then(|v| Some(v.bayes?.rope)),
+                p_worse: v.and_then(|v| Some(v.bayes?.right)),
+                seconds_per_run: spend.map(|s| s.wall_s),
+                objective_evals: spend.map(|s| s.objective_evals),
+                gradient_evals: spend.map(|s| s.gradient_evals),
+            }
         })
         .collect()
+}
+
+fn summary_cells(s: &MethodSummary) -> Vec<String> {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    vec![
+        if s.control {
+            format!("{} (control)", s.method)
+        } else {
+            s.method.clone()
+        },
+        or_dash(s.mean_rank.map(|r| format!("{r:.2}"))),
+        or_dash((|| Some(format!("{}/{}/{}", s.wins?, s.ties?, s.losses?)))()),
+        or_dash(
+            s.wilcoxon_p
+                .zip(s.wilcoxon_p_holm)
+                .map(|(p, h)| format!("{} ({})", p_value(p), p_value(h))),
+        ),
+        or_dash(s.p_better.map(|b| {
+            format!(
+                "{b:.3} / {:.3} / {:.3}",
+                s.p_equivalent.unwrap_or_default(),
+                s.p_worse.unwrap_or_default()
+            )
+        })),
+        or_dash(s.seconds_per_run.map(number)),
+        or_dash(s.objective_evals.map(|e| format!("{e:.0}"))),
+        or_dash(s.gradient_evals.map(|e| format!("{e:.0}"))),
+    ]
 }
 
 fn friedman_sentence(tests: &Tests) -> String {

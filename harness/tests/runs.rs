@@ -80,6 +80,14 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
     );
     // Two datasets per task x two methods.
     assert_eq!(table.lines().count(), 1 + 2 * 2, "{table}");
+    let methods =
+        std::fs::read_to_string(dir.path().join("tables/smoke-regression-mse-methods.csv"))
+            .unwrap();
+    assert!(
+        methods.starts_with("method,control,mean_rank,wins,ties,losses,"),
+        "{methods}"
+    );
+    assert!(methods.contains("\nRPROP,true,"), "{methods}");
     // Every figure report.md links to was written.
     for link in report.split("](").skip(1) {
         let file = link.split(')').next().unwrap();
