@@ -88,6 +88,22 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
         "{methods}"
     );
     assert!(methods.contains("\nRPROP,true,"), "{methods}");
+    // The CD diagram shows the mean ranks the methods table gives.
+    let svg =
+        std::fs::read_to_string(dir.path().join("plots/smoke-regression-mse-cd.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for line in methods.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let drawn = doc
+            .descendants()
+            .find(|n| n.attribute("data-label") == Some(cells[0]))
+            .and_then(|n| n.attribute("data-rank"))
+            .unwrap_or_else(|| panic!("{} is not in the diagram", cells[0]));
+        assert_eq!(
+            drawn.parse::<f64>().unwrap(),
+            cells[2].parse::<f64>().unwrap()
+        );
+    }
     // Every figure report.md links to was written.
     for link in report.split("](").skip(1) {
         let file = link.split(')').next().unwrap();
