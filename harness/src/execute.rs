@@ -61,6 +61,9 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
     let (train_p, test_p) = (patterns(&train), patterns(&test));
     let network = Network::new(train.d, config.method.hidden());
     let mut problem = Problem::new(network, &train_p, part.budget);
+    if ds.task == Task::Classification {
+        problem = problem.with_classes(train.class_labels());
+    }
     let (wall, cpu) = (Instant::now(), cpu_seconds());
     let trained = catch_unwind(AssertUnwindSafe(|| {
         config

@@ -4,6 +4,7 @@
 use nnbench_core::{MeanParams, Registration, register};
 use nnbench_ga::GeneticParams;
 use nnbench_gradient::{AdamParams, RpropParams};
+use nnbench_mlp::MlpParams;
 use nnbench_neat::NeatParams;
 use nnbench_pso::{Proposed, ProposedAdam};
 use nnbench_rbf::RbfParams;
@@ -17,6 +18,7 @@ pub fn all() -> Vec<Registration> {
         register::<NeatParams>(),
         register::<AdamParams>(),
         register::<RpropParams>(),
+        register::<MlpParams>(),
         register::<MeanParams>(),
     ]
 }

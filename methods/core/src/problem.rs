@@ -31,6 +31,8 @@ pub struct Problem<'a> {
     best: f64,
     /// (evaluations, best SSE so far) at 1, 2, 4, 8, ... evaluations.
     trace: Vec<(u64, f64)>,
+    /// The training part's class labels, ascending, for a classification task.
+    classes: Option<Vec<f64>>,
 }
 
 impl<'a> Problem<'a> {
@@ -42,7 +44,19 @@ impl<'a> Problem<'a> {
             spent: Spent::default(),
             best: f64::INFINITY,
             trace: Vec::new(),
+            classes: None,
         }
+    }
+
+    /// Marks the task as classification with these labels (ascending).
+    pub fn with_classes(mut self, labels: Vec<f64>) -> Self {
+        self.classes = Some(labels);
+        self
+    }
+
+    /// The class labels of a classification task; None for regression.
+    pub fn classes(&self) -> Option<&[f64]> {
+        self.classes.as_deref()
     }
 
     /// The convergence curve: the best training SSE seen after 1, 2, 4, 8,

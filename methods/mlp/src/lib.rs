@@ -1,0 +1,307 @@
+//! MLP: a general multilayer perceptron trained by mini-batch SGD (with
+//! momentum) or Adam under a learning-rate schedule (constant, step decay,
+//! exponential annealing), the base of the SHAP-informed methods of Graham
+//! & Sheng (2025). Softmax cross-entropy when the task has classes, mean
+//! squared error otherwise. The paper's architecture, batch size, epochs
+//! and rates are not available (algorithms.md section 7): the defaults here
+//! are common choices, named as such.
+
+mod net;
+mod optimiser;
+
+pub use net::{Activation, Mlp, Output, softmax};
+pub use optimiser::{Optimiser, Rule, Schedule};
+
+use nnbench_core::{
+    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
+};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimiserName {
+    Sgd,
+    Adam,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleName {
+    Constant,
+    Step,
+    Exponential,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MlpParams {
+    /// Units per hidden layer (our choice: 32, 16).
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub optimiser: OptimiserName,
+    /// eta0 (our choice: 0.001, Adam's usual rate).
+    pub learning_rate: f64,
+    /// SGD only.
+    pub momentum: f64,
+    /// Adam only.
+    pub beta1: f64,
+    pub beta2: f64,
+    pub epsilon: f64,
+    pub schedule: ScheduleName,
+    /// Step decay and exponential annealing factor.
+    pub gamma: f64,
+    /// Step decay: epochs between decays.
+    pub step_every: usize,
+    pub epochs: usize,
+    pub batch_size: usize,
+}
+
+impl Default for MlpParams {
+    fn default() -> Self {
+        MlpParams {
+            hidden: vec![32, 16],
+            activation: Activation::Relu,
+            optimiser: OptimiserName::Adam,
+            learning_rate: 0.001,
+            momentum: 0.9,
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            schedule: ScheduleName::Constant,
+            gamma: 0.5,
+            step_every: 20,
+            epochs: 100,
+            batch_size: 32,
+        }
+    }
+}
+
+impl MlpParams {
+    pub fn schedule(&self) -> Schedule {
+        match self.schedule {
+            ScheduleName::Constant => Schedule::Constant,
+            ScheduleName::Step => Schedule::Step {
+                gamma: self.gamma,
+                every: self.step_every,
+            },
+            ScheduleName::Exponential => Schedule::Exponential { gamma: self.gamma },
+        }
+    }
+
+    pub fn rule(&self) -> Rule {
+        match self.optimiser {
+            OptimiserName::Sgd => Rule::Sgd {
+                momentum: self.momentum,
+            },
+            OptimiserName::Adam => Rule::Adam {
+                beta1: self.beta1,
+                beta2: self.beta2,
+                epsilon: self.epsilon,
+            },
+        }
+    }
+}
+
+impl MethodParams for MlpParams {
+    const NAME: &'static str = "MLP";
+    const SUMMARY: &'static str = "A multilayer perceptron, mini-batch SGD (momentum) or Adam, constant / step-decay / exponential learning rate; softmax cross-entropy or MSE";
+    const VERSION: u32 = 1;
+
+    fn build(&self) -> Result<Box<dyn Method>, ParamError> {
+        if self.hidden.is_empty() || self.hidden.contains(&0) {
+            return Err(ParamError::new(
+                "hidden",
+                format!("{:?}", self.hidden),
+                "must list at least one layer, each with at least 1 unit",
+            ));
+        }
+        check::positive("learning_rate", self.learning_rate)?;
+        check::fraction("momentum", self.momentum)?;
+        check::fraction("beta1", self.beta1)?;
+        check::fraction("beta2", self.beta2)?;
+        check::positive("epsilon", self.epsilon)?;
+        check::positive("gamma", self.gamma)?;
+        check::at_least("step_every", self.step_every, 1)?;
+        check::at_least("epochs", self.epochs, 1)?;
+        check::at_least("batch_size", self.batch_size, 1)?;
+        Ok(Box::new(self.clone()))
+    }
+}
+
+/// A trained MLP; for classes it outputs the label of the most probable one.
+pub struct MlpModel {
+    pub net: Mlp,
+    pub weights: Vec<f64>,
+    pub classes: Option<Vec<f64>>,
+}
+
+impl MlpModel {
+    /// The network's raw outputs for every pattern (logits or values).
+    pub fn raw(&self, data: &Patterns) -> Vec<Vec<f64>> {
+        let mut s = self.net.scratch();
+        rows(data)
+            .chunks_exact(data.inputs().max(1))
+            .map(|x| self.net.forward(&self.weights, x, &mut s).to_vec())
+            .collect()
+    }
+}
+
+impl Model for MlpModel {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        self.raw(data)
+            .iter()
+            .map(|o| match &self.classes {
+                Some(labels) => {
+                    let best = (0..o.len()).fold(0, |b, k| if o[k] > o[b] { k } else { b });
+                    labels[best]
+                }
+                None => o[0],
+            })
+            .collect()
+    }
+}
+
+/// Row-major inputs: the MLP runs one pattern at a time.
+pub fn rows(data: &Patterns) -> Vec<f64> {
+    let d = data.inputs();
+    let mut out = vec![0.0; data.len() * d];
+    for j in 0..d {
+        for (p, v) in data.column(j).iter().enumerate() {
+            out[p * d + j] = *v;
+        }
+    }
+    out
+}
+
+/// Class index of each target: the nearest label.
+pub fn class_indices(y: &[f64], labels: &[f64]) -> Vec<f64> {
+    y.iter()
+        .map(|t| {
+            let k = (0..labels.len())
+                .min_by(|&a, &b| (labels[a] - t).abs().total_cmp(&(labels[b] - t).abs()))
+                .unwrap_or(0);
+            k as f64
+        })
+        .collect()
+}
+
+/// He uniform for relu, Glorot uniform otherwise; biases zero.
+pub fn initial_weights(net: &Mlp, rng: &mut nnbench_core::Rng) -> Vec<f64> {
+    let mut w = Vec::with_capacity(net.weights());
+    for pair in net.sizes.windows(2) {
+        let (n_in, n_out) = (pair[0] as f64, pair[1] as f64);
+        let limit = match net.activation {
+            Activation::Relu => (6.0 / n_in).sqrt(),
+            _ => (6.0 / (n_in + n_out)).sqrt(),
+        };
+        w.extend((0..pair[0] * pair[1]).map(|_| rng.random_range(-limit..limit)));
+        w.extend(std::iter::repeat_n(0.0, pair[1]));
+    }
+    w
+}
+
+/// Row-major inputs and their targets (class indices or values).
+pub struct TrainingSet<'a> {
+    pub x: &'a [f64],
+    pub targets: &'a [f64],
+}
+
+/// One epoch of mini-batches in a seeded order; the mean training loss.
+pub fn epoch(
+    net: &Mlp,
+    w: &mut [f64],
+    set: &TrainingSet,
+    batch_size: usize,
+    lr: f64,
+    optimiser: &mut Optimiser,
+    rng: &mut nnbench_core::Rng,
+) -> f64 {
+    let (x, targets) = (set.x, set.targets);
+    let d = net.sizes[0];
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    let mut grad = vec![0.0; w.len()];
+    let mut s = net.scratch();
+    let mut total = 0.0;
+    for batch in order.chunks(batch_size) {
+        grad.fill(0.0);
+        let scale = 1.0 / batch.len() as f64;
+        for &p in batch {
+            total += net.backward(
+                w,
+                &x[p * d..(p + 1) * d],
+                targets[p],
+                scale,
+                &mut grad,
+                &mut s,
+            );
+        }
+        optimiser.step(w, &grad, lr);
+    }
+    total / targets.len() as f64
+}
+
+impl Method for MlpParams {
+    fn hidden(&self) -> usize {
+        self.hidden[0]
+    }
+
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let data = problem.data();
+        let classes = problem.classes().map(<[f64]>::to_vec);
+        let (output, targets) = match &classes {
+            Some(labels) => (
+                Output::Classes(labels.len()),
+                class_indices(data.targets(), labels),
+            ),
+            None => (Output::Value, data.targets().to_vec()),
+        };
+        let net = Mlp::new(data.inputs(), &self.hidden, self.activation, output);
+        let mut rng = seeds.run();
+        let mut w = initial_weights(&net, &mut rng);
+        let x = rows(data);
+        let set = TrainingSet {
+            x: &x,
+            targets: &targets,
+        };
+        let mut optimiser = Optimiser::new(self.rule(), w.len());
+        let schedule = self.schedule();
+        let mut stop = StopReason::MaxIterations;
+        for t in 0..self.epochs {
+            let lr = schedule.rate(self.learning_rate, t);
+            let loss = epoch(
+                &net,
+                &mut w,
+                &set,
+                self.batch_size,
+                lr,
+                &mut optimiser,
+                &mut rng,
+            );
+            // An epoch is one pass of objective and gradient over the training part.
+            problem.charge(1);
+            if !loss.is_finite() || w.iter().any(|v| !v.is_finite()) {
+                stop = StopReason::NonFinite;
+                break;
+            }
+            if problem.exhausted() {
+                stop = StopReason::BudgetExhausted;
+                break;
+            }
+        }
+        Trained {
+            model: Box::new(MlpModel {
+                net,
+                weights: w,
+                classes,
+            }),
+            stop,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
