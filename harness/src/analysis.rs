@@ -199,7 +199,11 @@ fn table(
             let trace = serde_json::from_value(m["trace"].clone()).unwrap_or_default();
             return Some((r.test_error, trace));
         }
-        Some((m["test"][name].as_f64()?, Vec::new()))
+        // A test-part metric, or a number the method noted about its run.
+        let found = m["test"][name]
+            .as_f64()
+            .or_else(|| m["notes"][name].as_f64())?;
+        Some((found, Vec::new()))
     };
     let of = |dataset: &str, label: &str| -> Vec<&Row> {
         rows.iter()

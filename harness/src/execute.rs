@@ -109,9 +109,23 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
             (serde_json::to_value(te), serde_json::to_value(tr))
         }
     };
+    let with_loss = |m: Result<serde_json::Value, _>, data: &Patterns| {
+        let mut m = m.unwrap_or_default();
+        if let (Some(loss), Some(object)) = (trained.model.loss(data), m.as_object_mut()) {
+            object.insert("loss".into(), loss.into());
+        }
+        m
+    };
+    let notes: serde_json::Map<String, serde_json::Value> = trained
+        .model
+        .notes()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into()))
+        .collect();
     row.metrics = serde_json::json!({
-        "test": test_m.unwrap_or_default(),
-        "train": train_m.unwrap_or_default(),
+        "test": with_loss(test_m, &test_p),
+        "train": with_loss(train_m, &train_p),
+        "notes": notes,
         "trace": problem.trace(),
     })
     .to_string();

@@ -6,15 +6,20 @@ use nnbench_datasets::Task;
 
 /// `test_error` is the papers' number: classification error in percent, or
 /// MSE for regression. The others are test-part metrics of one task.
-pub const ALL: [(&str, Option<Task>); 8] = [
+pub const ALL: [(&str, Option<Task>); 11] = [
     ("test_error", None),
     ("class_error_pct", Some(Task::Classification)),
+    ("accuracy_pct", Some(Task::Classification)),
     ("macro_precision", Some(Task::Classification)),
     ("macro_recall", Some(Task::Classification)),
     ("mse", Some(Task::Regression)),
     ("sse", Some(Task::Regression)),
     ("rmse", Some(Task::Regression)),
     ("r2", Some(Task::Regression)),
+    // The model's own loss on the test part (cross-entropy or MSE), where it has one.
+    ("loss", None),
+    // Seconds a run spent computing Shapley values (SHAP-informed methods).
+    ("shap_seconds", None),
 ];
 
 pub fn check(name: &str) -> Result<()> {
@@ -37,7 +42,10 @@ pub fn applies(name: &str, task: Task) -> bool {
 /// Whether a smaller value is better (errors) or a larger one (precision,
 /// recall, R^2).
 pub fn lower_is_better(name: &str) -> bool {
-    !matches!(name, "macro_precision" | "macro_recall" | "r2")
+    !matches!(
+        name,
+        "macro_precision" | "macro_recall" | "r2" | "accuracy_pct"
+    )
 }
 
 /// What the papers report for a task.

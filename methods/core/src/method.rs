@@ -38,6 +38,18 @@ impl StopReason {
 /// A trained model: outputs for patterns.
 pub trait Model: Send {
     fn outputs(&self, data: &Patterns) -> Vec<f64>;
+
+    /// The model's own training loss on `data` (cross-entropy, say), where
+    /// it has one beyond the error of its outputs.
+    fn loss(&self, _data: &Patterns) -> Option<f64> {
+        None
+    }
+
+    /// Numbers the method reports about its training run, stored with the
+    /// cell (e.g. seconds spent computing Shapley values).
+    fn notes(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
 }
 
 /// The Tsoulos network with fixed weights.

@@ -14,6 +14,8 @@ const LABEL_TOL: f64 = 1e-5;
 pub struct ClassificationMetrics {
     /// 100 * misclassified / patterns.
     pub class_error_pct: f64,
+    /// 100 - class_error_pct.
+    pub accuracy_pct: f64,
     /// Unweighted mean over the training labels of TP / (TP + FP); a class
     /// never predicted counts as 0.
     pub macro_precision: f64,
@@ -66,8 +68,10 @@ pub fn classification(outputs: &[f64], targets: &[f64], labels: &[f64]) -> Class
             recalled += 1;
         }
     }
+    let class_error_pct = 100.0 * wrong as f64 / targets.len().max(1) as f64;
     ClassificationMetrics {
-        class_error_pct: 100.0 * wrong as f64 / targets.len().max(1) as f64,
+        class_error_pct,
+        accuracy_pct: 100.0 - class_error_pct,
         macro_precision: precision / labels.len().max(1) as f64,
         macro_recall: recall / recalled.max(1) as f64,
     }

@@ -8,9 +8,11 @@
 
 mod net;
 mod optimiser;
+mod shap;
 
 pub use net::{Activation, Mlp, Output, softmax};
 pub use optimiser::{Optimiser, Rule, Schedule};
+pub use shap::{ExplainerKind, Form, ShapMode, ShapSettings, importances};
 
 use nnbench_core::{
     Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
@@ -55,6 +57,20 @@ pub struct MlpParams {
     pub step_every: usize,
     pub epochs: usize,
     pub batch_size: usize,
+    /// SHAP-informed learning rates: none (plain training), global or gradient.
+    pub shap: ShapMode,
+    /// Recompute the importances at epochs 0, shap_every, 2 shap_every, ...
+    pub shap_every: usize,
+    pub shap_explainer: ExplainerKind,
+    /// Kernel SHAP coalitions or permutation orders per explained row.
+    pub shap_samples: usize,
+    /// Training rows explained per recomputation.
+    pub shap_explain: usize,
+    /// Background rows of the interventional expectation.
+    pub shap_background: usize,
+    pub shap_lambda: f64,
+    /// g and h: one_plus (1 + lambda ...) or scaled (lambda d ...).
+    pub shap_form: Form,
 }
 
 impl Default for MlpParams {
@@ -73,6 +89,14 @@ impl Default for MlpParams {
             step_every: 20,
             epochs: 100,
             batch_size: 32,
+            shap: ShapMode::None,
+            shap_every: 5,
+            shap_explainer: ExplainerKind::Kernel,
+            shap_samples: 32,
+            shap_explain: 32,
+            shap_background: 32,
+            shap_lambda: 1.0,
+            shap_form: Form::OnePlus,
         }
     }
 }
@@ -86,6 +110,19 @@ impl MlpParams {
                 every: self.step_every,
             },
             ScheduleName::Exponential => Schedule::Exponential { gamma: self.gamma },
+        }
+    }
+
+    pub fn shap_settings(&self) -> ShapSettings {
+        ShapSettings {
+            mode: self.shap,
+            every: self.shap_every,
+            explainer: self.shap_explainer,
+            samples: self.shap_samples,
+            explain: self.shap_explain,
+            background: self.shap_background,
+            lambda: self.shap_lambda,
+            form: self.shap_form,
         }
     }
 
@@ -125,6 +162,11 @@ impl MethodParams for MlpParams {
         check::at_least("step_every", self.step_every, 1)?;
         check::at_least("epochs", self.epochs, 1)?;
         check::at_least("batch_size", self.batch_size, 1)?;
+        check::at_least("shap_every", self.shap_every, 1)?;
+        check::at_least("shap_samples", self.shap_samples, 1)?;
+        check::at_least("shap_explain", self.shap_explain, 1)?;
+        check::at_least("shap_background", self.shap_background, 1)?;
+        check::non_negative("shap_lambda", self.shap_lambda)?;
         Ok(Box::new(self.clone()))
     }
 }
@@ -134,6 +176,15 @@ pub struct MlpModel {
     pub net: Mlp,
     pub weights: Vec<f64>,
     pub classes: Option<Vec<f64>>,
+    pub shap: ShapRecord,
+}
+
+/// What the Shapley computations of a run cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ShapRecord {
+    pub seconds: f64,
+    pub evaluations: u64,
+    pub recomputations: u64,
 }
 
 impl MlpModel {
@@ -159,6 +210,33 @@ impl Model for MlpModel {
                 None => o[0],
             })
             .collect()
+    }
+
+    /// Mean cross-entropy (classes) or mean squared error (values).
+    fn loss(&self, data: &Patterns) -> Option<f64> {
+        let targets = match &self.classes {
+            Some(labels) => class_indices(data.targets(), labels),
+            None => data.targets().to_vec(),
+        };
+        let mut s = self.net.scratch();
+        let x = rows(data);
+        let total: f64 = x
+            .chunks_exact(data.inputs().max(1))
+            .zip(&targets)
+            .map(|(xi, t)| self.net.loss(&self.weights, xi, *t, &mut s))
+            .sum();
+        Some(total / targets.len().max(1) as f64)
+    }
+
+    fn notes(&self) -> Vec<(&'static str, f64)> {
+        if self.shap.recomputations == 0 {
+            return Vec::new();
+        }
+        vec![
+            ("shap_seconds", self.shap.seconds),
+            ("shap_evaluations", self.shap.evaluations as f64),
+            ("shap_recomputations", self.shap.recomputations as f64),
+        ]
     }
 }
 
@@ -205,6 +283,9 @@ pub fn initial_weights(net: &Mlp, rng: &mut nnbench_core::Rng) -> Vec<f64> {
 pub struct TrainingSet<'a> {
     pub x: &'a [f64],
     pub targets: &'a [f64],
+    /// Factors for the gradient of the first-layer weights of each input
+    /// (the SHAP `gradient` variant); None leaves the gradient alone.
+    pub first_layer: Option<&'a [f64]>,
 }
 
 /// One epoch of mini-batches in a seeded order; the mean training loss.
@@ -217,7 +298,7 @@ pub fn epoch(
     optimiser: &mut Optimiser,
     rng: &mut nnbench_core::Rng,
 ) -> f64 {
-    let (x, targets) = (set.x, set.targets);
+    let (x, targets, first_layer) = (set.x, set.targets, set.first_layer);
     let d = net.sizes[0];
     let mut order: Vec<usize> = (0..targets.len()).collect();
     for i in (1..order.len()).rev() {
@@ -238,6 +319,14 @@ pub fn epoch(
                 &mut grad,
                 &mut s,
             );
+        }
+        if let Some(factors) = first_layer {
+            // The first layer's W comes first, one row of d inputs per unit.
+            for row in grad[..net.sizes[1] * d].chunks_exact_mut(d) {
+                for (g, h) in row.iter_mut().zip(factors) {
+                    *g *= h;
+                }
+            }
         }
         optimiser.step(w, &grad, lr);
     }
@@ -263,15 +352,30 @@ impl Method for MlpParams {
         let mut rng = seeds.run();
         let mut w = initial_weights(&net, &mut rng);
         let x = rows(data);
-        let set = TrainingSet {
-            x: &x,
-            targets: &targets,
-        };
         let mut optimiser = Optimiser::new(self.rule(), w.len());
         let schedule = self.schedule();
+        let shap = self.shap_settings();
+        let (mut record, mut lr_factor, mut factors) = (ShapRecord::default(), 1.0, None);
         let mut stop = StopReason::MaxIterations;
         for t in 0..self.epochs {
-            let lr = schedule.rate(self.learning_rate, t);
+            if shap.mode != ShapMode::None && t % shap.every == 0 {
+                let started = std::time::Instant::now();
+                let (s, evaluations) = importances(&net, &w, &x, &shap, &mut rng);
+                record.seconds += started.elapsed().as_secs_f64();
+                record.evaluations += evaluations;
+                record.recomputations += 1;
+                match shap.mode {
+                    ShapMode::Global => lr_factor = shap.global_factor(&s),
+                    ShapMode::Gradient => factors = Some(shap.gradient_factors(&s)),
+                    ShapMode::None => {}
+                }
+            }
+            let set = TrainingSet {
+                x: &x,
+                targets: &targets,
+                first_layer: factors.as_deref(),
+            };
+            let lr = schedule.rate(self.learning_rate, t) * lr_factor;
             let loss = epoch(
                 &net,
                 &mut w,
@@ -297,6 +401,7 @@ impl Method for MlpParams {
                 net,
                 weights: w,
                 classes,
+                shap: record,
             }),
             stop,
         }

@@ -120,6 +120,15 @@ impl Mlp {
         &s.a[self.sizes.len() - 1]
     }
 
+    /// The loss of one pattern (cross-entropy or squared error).
+    pub fn loss(&self, w: &[f64], x: &[f64], target: f64, s: &mut Scratch) -> f64 {
+        let out = self.forward(w, x, s);
+        match self.output {
+            Output::Classes(_) => -softmax(out)[target as usize].max(f64::MIN_POSITIVE).ln(),
+            Output::Value => (out[0] - target).powi(2),
+        }
+    }
+
     /// The loss of one pattern; adds its gradient, times `scale`, into `grad`.
     /// For classes `target` is the class index.
     pub fn backward(
@@ -132,22 +141,17 @@ impl Mlp {
         s: &mut Scratch,
     ) -> f64 {
         let top = self.sizes.len() - 1;
-        self.forward(w, x, s);
-        let loss = match self.output {
+        let loss = self.loss(w, x, target, s);
+        // dLoss / d(output layer): p - onehot for softmax cross-entropy, 2 r for squared error.
+        match self.output {
             Output::Classes(_) => {
                 let p = softmax(&s.a[top]);
-                let class = target as usize;
-                for (d, (pk, k)) in s.delta[top].iter_mut().zip(p.iter().zip(0..)) {
-                    *d = pk - f64::from(u8::from(k == class));
+                for (k, (d, pk)) in s.delta[top].iter_mut().zip(p).enumerate() {
+                    *d = pk - f64::from(u8::from(k == target as usize));
                 }
-                -p[class].max(f64::MIN_POSITIVE).ln()
             }
-            Output::Value => {
-                let r = s.a[top][0] - target;
-                s.delta[top][0] = 2.0 * r;
-                r * r
-            }
-        };
+            Output::Value => s.delta[top][0] = 2.0 * (s.a[top][0] - target),
+        }
         let layers: Vec<_> = self.layers().collect();
         for (l, &(start, n_in, n_out)) in layers.iter().enumerate().rev() {
             let (lower, upper) = s.delta.split_at_mut(l + 1);
