@@ -5,7 +5,8 @@
 use crate::experiment::Protocol;
 use crate::plan::{Cell, Plan, Split};
 use crate::store::Row;
-use nnbench_core::{Network, Patterns, Problem, Seeds, metrics};
+use crate::tune;
+use nnbench_core::{Budget, Method, Network, Patterns, Problem, Seeds, metrics};
 use nnbench_datasets::{Scaler, Table, Tables, Task};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -59,16 +60,28 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
     scaler.apply(&mut test);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (train_p, test_p) = (patterns(&train), patterns(&test));
-    let network = Network::new(train.d, config.method.hidden());
-    let mut problem = Problem::new(network, &train_p, part.budget);
-    if ds.task == Task::Classification {
-        problem = problem.with_classes(train.class_labels());
-    }
     let (wall, cpu) = (Instant::now(), cpu_seconds());
+    // Tuning time counts in the cell's time: it is part of what the method costs.
+    let choice = (!config.candidates.is_empty()).then(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            tune::choose(config, &train, ds.task, part.budget, cell.seed)
+        }))
+    });
+    let (method, tuned) = match choice {
+        None => (config.method.as_ref(), serde_json::Value::Null),
+        Some(Ok(c)) => (
+            c.method,
+            serde_json::json!({ "chosen": serde_json::from_str::<serde_json::Value>(&c.chosen).unwrap_or_default(), "validation_errors": c.errors }),
+        ),
+        Some(Err(_)) => {
+            row.status = "failed".into();
+            row.error = "a tuning candidate panicked".into();
+            return row;
+        }
+    };
+    let mut problem = problem_for(method, &train_p, ds.task, &train, part.budget);
     let trained = catch_unwind(AssertUnwindSafe(|| {
-        config
-            .method
-            .train(&mut problem, Seeds::new(cell.seed, cell.shared_seed))
+        method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed))
     }));
     row.wall_s = wall.elapsed().as_secs_f64();
     row.cpu_s = cpu_seconds() - cpu;
@@ -127,6 +140,7 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
         "train": with_loss(train_m, &train_p),
         "notes": notes,
         "trace": problem.trace(),
+        "tuned": tuned,
     })
     .to_string();
     if !row.test_error.is_finite() {
@@ -151,5 +165,21 @@ fn cpu_seconds() -> f64 {
         ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
     } else {
         0.0
+    }
+}
+
+/// The counting problem a method trains on: `data` (the rows of `table`),
+/// with the table's class labels for a classification task.
+pub fn problem_for<'a>(
+    method: &dyn Method,
+    data: &'a Patterns,
+    task: Task,
+    table: &Table,
+    budget: Budget,
+) -> Problem<'a> {
+    let problem = Problem::new(Network::new(table.d, method.hidden()), data, budget);
+    match task {
+        Task::Classification => problem.with_classes(table.class_labels()),
+        Task::Regression => problem,
     }
 }

@@ -55,6 +55,16 @@ pub struct RawMethod {
     /// The column name in reports (default: the name, plus grid values).
     pub label: Option<String>,
     pub params: Option<Spanned<toml::Table>>,
+    /// Lists to choose from per cell, on an inner validation split of the
+    /// training part: the grid's best point is retrained on the whole part.
+    pub tune: Option<Spanned<toml::Table>>,
+    /// The validation share of the training part when tuning (default 0.2).
+    #[serde(default = "default_validation")]
+    pub validation: f64,
+}
+
+fn default_validation() -> f64 {
+    0.2
 }
 
 #[derive(Debug, Clone, Deserialize)]

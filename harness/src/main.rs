@@ -20,6 +20,7 @@ mod report;
 mod runner;
 mod stats;
 mod store;
+mod tune;
 mod view;
 
 use anyhow::{Context, Result};

@@ -74,6 +74,10 @@ pub struct MethodConfig {
     pub label: String,
     /// Set when this config is one point of a grid over one numeric parameter.
     pub sweep: Option<SweepPoint>,
+    /// Per-cell tuning: the candidates (resolved parameters as JSON, method)
+    /// and the validation share; empty when the method is not tuned.
+    pub candidates: Vec<(String, Box<dyn Method>)>,
+    pub validation: f64,
     pub version: u32,
     pub params_json: String,
     pub method: Box<dyn Method>,
@@ -340,6 +344,7 @@ fn method_configs(source: &Source, m: &RawMethod) -> Result<Vec<MethodConfig>> {
         .as_ref()
         .map(|p| p.get_ref().clone())
         .unwrap_or_default();
+    let candidates = tune_candidates(source, m, reg, &table)?;
     let grid = expand(&table);
     let axes: Vec<&String> = table
         .iter()
@@ -367,16 +372,69 @@ fn method_configs(source: &Source, m: &RawMethod) -> Result<Vec<MethodConfig>> {
                 }),
                 _ => None,
             };
+            let mut resolved = serde_json::to_value(&built.resolved)?;
+            if let (Some(tune), Some(object)) = (&m.tune, resolved.as_object_mut()) {
+                // The tuning grid and share are part of what determines a cell's result.
+                object.insert("tune".into(), serde_json::to_value(tune.get_ref())?);
+                object.insert("validation".into(), m.validation.into());
+            }
             Ok(MethodConfig {
                 name: reg.name,
                 label,
                 sweep,
+                candidates: candidates
+                    .iter()
+                    .map(|(json, table)| {
+                        let built = (reg.build)(merge(&point, table))
+                            .map_err(|e| anyhow!("{params_at}: method {name} (tuned): {e}"))?;
+                        Ok((json.clone(), built.method))
+                    })
+                    .collect::<Result<_>>()?,
+                validation: m.validation,
                 version: reg.version,
-                params_json: serde_json::to_string(&built.resolved)?,
+                params_json: serde_json::to_string(&resolved)?,
                 method: built.method,
             })
         })
         .collect()
+}
+
+/// The points of a method's `tune` grid, each as (JSON, table); checked
+/// against the method so a bad value fails at plan time.
+fn tune_candidates(
+    source: &Source,
+    m: &RawMethod,
+    reg: nnbench_core::Registration,
+    params: &toml::Table,
+) -> Result<Vec<(String, toml::Table)>> {
+    let Some(tune) = &m.tune else {
+        return Ok(Vec::new());
+    };
+    let at = source.at(tune.span());
+    if !(m.validation > 0.0 && m.validation < 1.0) {
+        bail!(
+            "{at}: validation = {} must be a share of the training part in (0, 1), e.g. 0.2",
+            m.validation
+        );
+    }
+    if let Some(both) = tune.get_ref().keys().find(|k| params.contains_key(*k)) {
+        bail!("{at}: `{both}` is both in params and in tune; list its values in one of them");
+    }
+    expand(tune.get_ref())
+        .into_iter()
+        .map(|point| {
+            (reg.build)(merge(params, &point))
+                .map_err(|e| anyhow!("{at}: method {}: {e}", m.name.get_ref()))?;
+            Ok((serde_json::to_string(&point)?, point))
+        })
+        .collect()
+}
+
+/// `base` with the keys of `over` set.
+fn merge(base: &toml::Table, over: &toml::Table) -> toml::Table {
+    let mut out = base.clone();
+    out.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
+    out
 }
 
 /// The cross product of every list-valued parameter, in key order.

@@ -160,3 +160,55 @@ fn a_one_parameter_grid_gets_a_sweep_figure() {
         "{report}"
     );
 }
+
+#[test]
+fn tuning_picks_the_better_candidate_on_the_validation_part_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        "name = \"tuned\"\nprotocol = { kind = \"kfold\", folds = 3, repetitions = 1 }\n\
+         [[datasets]]\nname = \"iris\"\n\
+         [[methods]]\nname = \"MLP\"\nparams = { epochs = 30, hidden = \"8\" }\n\
+         tune = { learning_rate = [1e-7, 0.05] }\nvalidation = 0.25\n",
+    );
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        // A learning rate of 1e-7 leaves the network near its initial guess.
+        assert_eq!(
+            metrics["tuned"]["chosen"]["learning_rate"], 0.05,
+            "{metrics}"
+        );
+        let errors = metrics["tuned"]["validation_errors"].as_array().unwrap();
+        assert!(errors[1].as_f64() < errors[0].as_f64(), "{metrics}");
+        assert!(
+            row[column("params")].contains("\"tune\""),
+            "the grid is in the cell key"
+        );
+    }
+}
+
+#[test]
+fn a_parameter_both_fixed_and_tuned_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "name = \"bad\"\n[[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MLP\"\n\
+         params = { epochs = 3 }\ntune = { epochs = [1, 2] }\n",
+    )
+    .unwrap();
+    let e = refused(&harness(
+        &[&file.display().to_string(), "--dry-run"],
+        dir.path(),
+    ));
+    assert!(
+        e.contains("bad.toml:7: `epochs` is both in params and in tune"),
+        "{e}"
+    );
+}

@@ -38,8 +38,9 @@ pub enum ScheduleName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MlpParams {
-    /// Units per hidden layer (our choice: 32, 16).
-    pub hidden: Vec<usize>,
+    /// Units per hidden layer, comma-separated (our choice: "32,16"). A
+    /// string, because a list in an experiment file is a grid axis.
+    pub hidden: String,
     pub activation: Activation,
     pub optimiser: OptimiserName,
     /// eta0 (our choice: 0.001, Adam's usual rate).
@@ -76,7 +77,7 @@ pub struct MlpParams {
 impl Default for MlpParams {
     fn default() -> Self {
         MlpParams {
-            hidden: vec![32, 16],
+            hidden: "32,16".into(),
             activation: Activation::Relu,
             optimiser: OptimiserName::Adam,
             learning_rate: 0.001,
@@ -113,6 +114,22 @@ impl MlpParams {
         }
     }
 
+    /// The hidden layer sizes of `hidden`.
+    pub fn layers(&self) -> Result<Vec<usize>, ParamError> {
+        let sizes: Option<Vec<usize>> = self
+            .hidden
+            .split(',')
+            .map(|n| n.trim().parse().ok().filter(|&n| n > 0))
+            .collect();
+        sizes.ok_or_else(|| {
+            ParamError::new(
+                "hidden",
+                format!("{:?}", self.hidden),
+                "must list layer sizes >= 1 separated by commas, e.g. \"32,16\"",
+            )
+        })
+    }
+
     pub fn shap_settings(&self) -> ShapSettings {
         ShapSettings {
             mode: self.shap,
@@ -146,13 +163,7 @@ impl MethodParams for MlpParams {
     const VERSION: u32 = 1;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        if self.hidden.is_empty() || self.hidden.contains(&0) {
-            return Err(ParamError::new(
-                "hidden",
-                format!("{:?}", self.hidden),
-                "must list at least one layer, each with at least 1 unit",
-            ));
-        }
+        self.layers()?;
         check::positive("learning_rate", self.learning_rate)?;
         check::fraction("momentum", self.momentum)?;
         check::fraction("beta1", self.beta1)?;
@@ -335,7 +346,7 @@ pub fn epoch(
 
 impl Method for MlpParams {
     fn hidden(&self) -> usize {
-        self.hidden[0]
+        self.layers().map_or(1, |l| l[0])
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
@@ -348,7 +359,8 @@ impl Method for MlpParams {
             ),
             None => (Output::Value, data.targets().to_vec()),
         };
-        let net = Mlp::new(data.inputs(), &self.hidden, self.activation, output);
+        let layers = self.layers().expect("build checked the layers");
+        let net = Mlp::new(data.inputs(), &layers, self.activation, output);
         let mut rng = seeds.run();
         let mut w = initial_weights(&net, &mut rng);
         let x = rows(data);

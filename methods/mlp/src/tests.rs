@@ -25,7 +25,7 @@ fn learns_a_smooth_regression_far_below_the_variance() {
     let data = problem_data(400, |a, b| (2.0 * a).sin() + a * b);
     let params = MlpParams {
         epochs: 150,
-        hidden: vec![16],
+        hidden: "16".into(),
         activation: Activation::Tanh,
         learning_rate: 0.01,
         ..MlpParams::default()
@@ -81,7 +81,7 @@ fn bad_parameters_are_named() {
     let e = |p: MlpParams| p.build().err().unwrap().to_string();
     assert!(
         e(MlpParams {
-            hidden: vec![],
+            hidden: "32,,16".into(),
             ..MlpParams::default()
         })
         .contains("hidden")
@@ -109,7 +109,7 @@ fn shap_variants_train_report_their_cost_and_the_global_one_scales_the_rate() {
     let data = problem_data(200, |a, b| 3.0 * a + 0.1 * b);
     let base = MlpParams {
         epochs: 6,
-        hidden: vec![8],
+        hidden: "8".into(),
         shap_every: 3,
         shap_explain: 4,
         shap_background: 4,
