@@ -113,6 +113,8 @@ pub struct PartResults {
     pub failed: Vec<Row>,
     /// Hash of every cell's split in key order: equal hashes, equal splits.
     pub split_manifest: String,
+    /// For each tuned method (label): how many cells chose each point.
+    pub tuning: Vec<(String, Vec<(String, usize)>)>,
 }
 
 pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
@@ -181,7 +183,32 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                     .cloned()
                     .collect(),
                 split_manifest: sha256_hex(split_text.as_bytes()),
+                tuning: tuning(&labels, &ok),
             }
+        })
+        .collect()
+}
+
+/// The choices the tuned cells made, counted per label, most frequent first.
+fn tuning(labels: &[String], rows: &[&Row]) -> Vec<(String, Vec<(String, usize)>)> {
+    labels
+        .iter()
+        .filter_map(|label| {
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for r in rows.iter().filter(|r| &r.label == label) {
+                let m: serde_json::Value = serde_json::from_str(&r.metrics).unwrap_or_default();
+                let chosen = &m["tuned"]["chosen"];
+                if chosen.is_null() {
+                    continue;
+                }
+                let text = chosen.to_string();
+                match counts.iter_mut().find(|(c, _)| *c == text) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((text, 1)),
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            (!counts.is_empty()).then(|| (label.clone(), counts))
         })
         .collect()
 }

@@ -39,6 +39,8 @@ pub struct PartView {
     /// Run time and parameter sweeps.
     pub figures: Vec<Figure>,
     pub failed: Vec<Row>,
+    /// (method, "choice (n cells)", ...) for tuned methods.
+    pub tuning: Vec<(String, String)>,
     pub methods: Vec<MethodView>,
     pub datasets: Vec<DatasetView>,
 }
@@ -170,6 +172,17 @@ fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
         tables,
         figures,
         failed: r.failed.clone(),
+        tuning: r
+            .tuning
+            .iter()
+            .map(|(label, counts)| {
+                let choices: Vec<String> = counts
+                    .iter()
+                    .map(|(c, n)| format!("{c} ({n} cells)"))
+                    .collect();
+                (label.clone(), choices.join(", "))
+            })
+            .collect(),
         methods: part
             .methods
             .iter()
