@@ -191,6 +191,11 @@ fn tuning_picks_the_better_candidate_on_the_validation_part_and_records_it() {
             "the grid is in the cell key"
         );
     }
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("| MLP | {\"learning_rate\":0.05} (3 cells) |"),
+        "{report}"
+    );
 }
 
 #[test]
