@@ -23,7 +23,11 @@ fn every_shipped_experiment_plans() {
         ),
         (
             "all.toml",
-            "2 parts, 42 datasets, 20 method configurations, 150600 cells",
+            "3 parts, 45 datasets, 30 method configurations, 151500 cells",
+        ),
+        (
+            "graham2025.toml",
+            "3 datasets, 10 method configurations, 900 cells",
         ),
         ("smoke.toml", "120 cells"),
         ("quickstart.toml", "180 cells"),
