@@ -35,8 +35,12 @@ fn value_range(values: impl Iterator<Item = f64> + Clone) -> (f64, f64, bool) {
         return (0.0, 1.0, false);
     }
     if lo > 0.0 && hi / lo > 100.0 {
-        return (lo / 1.5, hi * 1.5, true);
+        // At most 12 decades: a diverged run (1e298, say) would otherwise
+        // ask for hundreds of decades of grid; larger values sit off the top.
+        return (lo / 1.5, (hi * 1.5).min(lo * 1e12), true);
     }
+    // Linear axes in f32 (box plots) stay finite; a diverged run sits off the top.
+    let hi = hi.min(lo.abs().max(1.0) * 1e12);
     let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.01).max(1e-9);
     (lo - pad, hi + pad, false)
 }
@@ -412,6 +416,22 @@ mod tests {
             )
             .unwrap(),
             cd_diagram(&m, &[1.5, 2.0, 2.5], 0.8, 0.05),
+            // A diverged run beside ordinary ones must not stall the axes.
+            scatter(
+                "diverged",
+                "mse",
+                &m,
+                &d[..1],
+                &[vec![Some(3000.0), Some(1e298), Some(5000.0)]],
+            )
+            .unwrap(),
+            boxes(
+                "diverged",
+                "mse",
+                &m,
+                &[vec![3000.0, 3100.0], vec![1e298, 2.0], vec![]],
+            )
+            .unwrap(),
         ] {
             let doc = parses(&text);
             assert!(doc.descendants().any(|n| n.has_tag_name("text")), "no text");
