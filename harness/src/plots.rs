@@ -54,6 +54,25 @@ fn short(label: &str) -> String {
     }
 }
 
+/// Every chart's frame: caption, margin and axis label areas.
+fn frame<'a, 'b>(area: &'a Area<'b>, title: &str) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70);
+    builder
+}
+
+/// Names the methods under a categorical axis.
+fn method_label(methods: &[String]) -> impl Fn(&SegmentValue<usize>) -> String + '_ {
+    move |x| match x {
+        SegmentValue::CenterOf(i) if *i < methods.len() => short(&methods[*i]),
+        _ => String::new(),
+    }
+}
+
 /// Tsoulos et al. Figs 1-2: each method's mean error on every dataset, one
 /// colour per dataset. `means[dataset][method]`.
 pub fn scatter(
@@ -69,12 +88,7 @@ pub fn scatter(
     let legend_rows = datasets.len().div_ceil(4) as u32;
     svg((820, 460 + 18 * legend_rows), |root| {
         let (plot, legend) = root.split_vertically(460);
-        let mut chart = ChartBuilder::on(&plot);
-        chart
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70);
+        let mut chart = frame(&plot, title);
         let x_range = -0.5..k as f64 - 0.5;
         let format_x = |x: &f64| {
             let i = x.round();
@@ -130,19 +144,11 @@ pub fn time_bars(title: &str, methods: &[String], seconds: &[Option<f64>]) -> Re
     let hi = seconds.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.15 + 1e-9;
     let k = methods.len();
     svg((820, 420), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d((0..k).into_segmented(), 0.0..hi)?;
+        let mut chart = frame(root, title).build_cartesian_2d((0..k).into_segmented(), 0.0..hi)?;
         chart
             .configure_mesh()
             .x_labels(k)
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) if *i < k => short(&methods[*i]),
-                _ => String::new(),
-            })
+            .x_label_formatter(&method_label(methods))
             .y_desc("seconds per run")
             .draw()?;
         chart.draw_series(seconds.iter().enumerate().filter_map(|(m, s)| {
@@ -166,12 +172,7 @@ pub fn sweep(title: &str, parameter: &str, y_label: &str, points: &[(f64, f64)])
     let (x_lo, x_hi, _) = value_range(points.iter().map(|p| p.0));
     let (y_lo, y_hi, _) = value_range(points.iter().map(|p| p.1));
     svg((640, 400), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let mut chart = frame(root, title).build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         chart
             .configure_mesh()
             .x_desc(parameter)
@@ -191,19 +192,12 @@ pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) 
     let (lo, hi, _) = value_range(runs.iter().flatten().copied());
     let k = methods.len();
     svg((640, 360), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 16))
-            .margin(10)
-            .x_label_area_size(36)
-            .y_label_area_size(70)
-            .build_cartesian_2d((0..k).into_segmented(), lo as f32..hi as f32)?;
+        let mut chart =
+            frame(root, title).build_cartesian_2d((0..k).into_segmented(), lo as f32..hi as f32)?;
         chart
             .configure_mesh()
             .x_labels(k)
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) if *i < k => short(&methods[*i]),
-                _ => String::new(),
-            })
+            .x_label_formatter(&method_label(methods))
             .y_desc(y_label)
             .draw()?;
         chart.draw_series(runs.iter().enumerate().filter(|(_, r)| !r.is_empty()).map(
@@ -231,11 +225,7 @@ pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) 
         (0.1, 1.0)
     };
     svg((640, 380), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 16))
-            .margin(10)
-            .x_label_area_size(36)
-            .y_label_area_size(70)
+        let mut chart = frame(root, title)
             .build_cartesian_2d((1.0..x_hi * 1.2).log_scale(), (y_lo..y_hi).log_scale())?;
         chart
             .configure_mesh()
