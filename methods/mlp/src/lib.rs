@@ -9,10 +9,12 @@
 mod net;
 mod optimiser;
 mod shap;
+mod target;
 
 pub use net::{Activation, Mlp, Output, softmax};
 pub use optimiser::{Optimiser, Rule, Schedule};
 pub use shap::{ExplainerKind, Form, ShapMode, ShapSettings, importances};
+pub use target::{TargetMap, TargetScaling};
 
 use nnbench_core::{
     Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
@@ -58,6 +60,9 @@ pub struct MlpParams {
     pub step_every: usize,
     pub epochs: usize,
     pub batch_size: usize,
+    /// Regression only: train on standardised targets (default) or raw ones;
+    /// outputs, loss and metrics are always in the data's units.
+    pub target_scaling: TargetScaling,
     /// SHAP-informed learning rates: none (plain training), global or gradient.
     pub shap: ShapMode,
     /// Recompute the importances at epochs 0, shap_every, 2 shap_every, ...
@@ -90,6 +95,7 @@ impl Default for MlpParams {
             step_every: 20,
             epochs: 100,
             batch_size: 32,
+            target_scaling: TargetScaling::Standard,
             shap: ShapMode::None,
             shap_every: 5,
             shap_explainer: ExplainerKind::Kernel,
@@ -160,7 +166,7 @@ impl MlpParams {
 impl MethodParams for MlpParams {
     const NAME: &'static str = "MLP";
     const SUMMARY: &'static str = "A multilayer perceptron, mini-batch SGD (momentum) or Adam, constant / step-decay / exponential learning rate; softmax cross-entropy or MSE";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.layers()?;
@@ -187,6 +193,8 @@ pub struct MlpModel {
     pub net: Mlp,
     pub weights: Vec<f64>,
     pub classes: Option<Vec<f64>>,
+    /// From the network's output to the data's units (regression).
+    pub target: TargetMap,
     pub shap: ShapRecord,
 }
 
@@ -218,16 +226,20 @@ impl Model for MlpModel {
                     let best = (0..o.len()).fold(0, |b, k| if o[k] > o[b] { k } else { b });
                     labels[best]
                 }
-                None => o[0],
+                None => self.target.decode(o[0]),
             })
             .collect()
     }
 
-    /// Mean cross-entropy (classes) or mean squared error (values).
+    /// Mean cross-entropy (classes) or mean squared error (values, in the
+    /// data's units: the squared scale undoes the standardisation).
     fn loss(&self, data: &Patterns) -> Option<f64> {
-        let targets = match &self.classes {
-            Some(labels) => class_indices(data.targets(), labels),
-            None => data.targets().to_vec(),
+        let (targets, unit) = match &self.classes {
+            Some(labels) => (class_indices(data.targets(), labels), 1.0),
+            None => (
+                self.target.encode_all(data.targets()),
+                self.target.scale.powi(2),
+            ),
         };
         let mut s = self.net.scratch();
         let x = rows(data);
@@ -236,7 +248,7 @@ impl Model for MlpModel {
             .zip(&targets)
             .map(|(xi, t)| self.net.loss(&self.weights, xi, *t, &mut s))
             .sum();
-        Some(total / targets.len().max(1) as f64)
+        Some(unit * total / targets.len().max(1) as f64)
     }
 
     fn notes(&self) -> Vec<(&'static str, f64)> {
@@ -352,12 +364,16 @@ impl Method for MlpParams {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let data = problem.data();
         let classes = problem.classes().map(<[f64]>::to_vec);
-        let (output, targets) = match &classes {
+        let (output, target, targets) = match &classes {
             Some(labels) => (
                 Output::Classes(labels.len()),
+                TargetMap::IDENTITY,
                 class_indices(data.targets(), labels),
             ),
-            None => (Output::Value, data.targets().to_vec()),
+            None => {
+                let map = TargetMap::fit(self.target_scaling, data.targets());
+                (Output::Value, map, map.encode_all(data.targets()))
+            }
         };
         let layers = self.layers().expect("build checked the layers");
         let net = Mlp::new(data.inputs(), &layers, self.activation, output);
@@ -413,6 +429,7 @@ impl Method for MlpParams {
                 net,
                 weights: w,
                 classes,
+                target,
                 shap: record,
             }),
             stop,

@@ -190,3 +190,46 @@ fn a_zero_gradient_factor_freezes_that_inputs_first_layer_weights() {
         );
     }
 }
+
+/// Targets far from unit scale, like scikit-learn's Diabetes (25 to 346).
+fn offset_targets() -> Patterns {
+    problem_data(400, |a, b| 150.0 + 80.0 * ((2.0 * a).sin() + a * b))
+}
+
+#[test]
+fn sgd_fits_raw_unit_targets_once_they_are_standardised() {
+    let data = offset_targets();
+    let sgd = |target_scaling| MlpParams {
+        optimiser: OptimiserName::Sgd,
+        learning_rate: 0.01,
+        activation: Activation::Tanh,
+        hidden: "16".into(),
+        epochs: 150,
+        target_scaling,
+        ..MlpParams::default()
+    };
+    let r2 = |params: &MlpParams| {
+        let (trained, _) = run(params, &data, None);
+        metrics::regression(&trained.model.outputs(&data), data.targets()).r2
+    };
+    let standard = r2(&sgd(TargetScaling::Standard));
+    assert!(standard > 0.9, "standardised r2 {standard}");
+    let raw = r2(&sgd(TargetScaling::None));
+    assert!(
+        raw.is_nan() || raw < standard - 0.1,
+        "raw r2 {raw} vs standardised {standard}"
+    );
+}
+
+#[test]
+fn the_regression_loss_is_the_mse_in_the_datas_units() {
+    let data = offset_targets();
+    let params = MlpParams {
+        epochs: 20,
+        ..MlpParams::default()
+    };
+    let (trained, _) = run(&params, &data, None);
+    let mse = metrics::regression(&trained.model.outputs(&data), data.targets()).mse;
+    let loss = trained.model.loss(&data).unwrap();
+    assert!((loss - mse).abs() <= 1e-9 * mse, "loss {loss} vs mse {mse}");
+}
