@@ -2,11 +2,11 @@
 //! the compiler rolls the sigmoid of a chunk into a loop over one vector at
 //! a time and reloads its constants, so one long dependency chain runs at a
 //! time; written out, four independent vector chains overlap. Every step
-//! repeats `fastexp::exp` and `kernel::chunk` op for op, so both paths give
+//! repeats `fastexp::sigmoid` and `kernel::chunk` op for op, so both paths give
 //! the same bits (tested in `kernel`).
 
 use crate::data::Patterns;
-use crate::fastexp::{C, LIMIT, LN2_HI, LN2_LO, LOG2E, ROUND};
+use crate::fastexp::{LIMIT, LN2_HI, LN2_LO, LOG2E, P, Q, ROUND};
 use crate::kernel::LANES;
 use std::arch::x86_64::*;
 
@@ -31,24 +31,22 @@ pub fn sigmoid4(z: __m256d) -> __m256d {
     let n = neg(_mm256_sub_pd(shifted, splat(ROUND)));
     let r = _mm256_fmadd_pd(n, splat(LN2_LO), _mm256_fmadd_pd(n, splat(LN2_HI), x));
     let r2 = _mm256_mul_pd(r, r);
-    let r4 = _mm256_mul_pd(r2, r2);
-    let r8 = _mm256_mul_pd(r4, r4);
-    let q = |k: usize| _mm256_fmadd_pd(splat(C[k + 1]), r, splat(C[k]));
-    let s0 = _mm256_fmadd_pd(q(2), r2, q(0));
-    let s1 = _mm256_fmadd_pd(q(6), r2, q(4));
-    let s2 = _mm256_fmadd_pd(q(10), r2, q(8));
-    let e = _mm256_fmadd_pd(
-        _mm256_fmadd_pd(splat(C[12]), r4, s2),
-        r8,
-        _mm256_fmadd_pd(s1, r4, s0),
+    let p = _mm256_fmadd_pd(
+        _mm256_fmadd_pd(splat(P[2]), r2, splat(P[1])),
+        r2,
+        splat(P[0]),
     );
+    let q = _mm256_fmadd_pd(splat(Q[3]), r2, splat(Q[2]));
+    let q = _mm256_fmadd_pd(_mm256_fmadd_pd(q, r2, splat(Q[1])), r2, splat(Q[0]));
     let n_int = _mm256_sub_epi64(
         _mm256_castpd_si256(shifted),
         _mm256_set1_epi64x(ROUND.to_bits() as i64),
     );
     let scale = _mm256_slli_epi64::<52>(_mm256_add_epi64(n_int, _mm256_set1_epi64x(1023)));
-    let exp = _mm256_mul_pd(e, _mm256_castsi256_pd(scale));
-    _mm256_div_pd(splat(1.0), _mm256_add_pd(splat(1.0), exp))
+    let above = _mm256_fmadd_pd(r, p, q);
+    let below = _mm256_fnmadd_pd(r, p, q);
+    let denominator = _mm256_fmadd_pd(_mm256_castsi256_pd(scale), above, below);
+    _mm256_div_pd(below, denominator)
 }
 
 /// Four consecutive values of `column` from `at`.

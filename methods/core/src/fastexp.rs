@@ -6,8 +6,10 @@
 //! and `avx2::sigmoid4` repeats these steps op for op.
 //!
 //! exp(x) = 2^n exp(r), n = round(x / ln 2), r = x - n ln 2 (Cody-Waite, two
-//! parts), |r| <= ln 2 / 2, exp(r) by its Taylor series to degree 12 (the
-//! first omitted term is below 2e-16 relative), evaluated by Estrin's scheme.
+//! parts), |r| <= ln 2 / 2, and exp(r) = (Q(r^2) + r P(r^2)) / (Q(r^2) - r
+//! P(r^2)), the Pade form of Cephes' exp. Its one division is the one the
+//! sigmoid needs anyway: 1 / (1 + 2^n a / b) = b / (b + 2^n a) costs nine
+//! multiply-adds instead of the sixteen of a degree-12 polynomial.
 
 pub(crate) const LOG2E: f64 = std::f64::consts::LOG2_E;
 /// ln 2 split so that n * LN2_HI is exact for |n| < 2^11.
@@ -18,48 +20,56 @@ pub(crate) const ROUND: f64 = 6_755_399_441_055_744.0;
 /// Arguments are clamped here, so 2^n stays a normal number.
 pub(crate) const LIMIT: f64 = 708.0;
 
-/// Taylor coefficients 1/k!, k = 0..=12.
-pub(crate) const C: [f64; 13] = [
-    1.0,
-    1.0,
-    0.5,
-    1.0 / 6.0,
-    1.0 / 24.0,
-    1.0 / 120.0,
-    1.0 / 720.0,
-    1.0 / 5_040.0,
-    1.0 / 40_320.0,
-    1.0 / 362_880.0,
-    1.0 / 3_628_800.0,
-    1.0 / 39_916_800.0,
-    1.0 / 479_001_600.0,
+/// Cephes' exp.c: P and Q in powers of r^2, lowest first.
+pub(crate) const P: [f64; 3] = [
+    9.999_999_999_999_999_991e-1,
+    3.029_944_077_074_419_613e-2,
+    1.261_771_930_748_105_908_78e-4,
+];
+pub(crate) const Q: [f64; 4] = [
+    2.0,
+    2.272_655_482_081_550_287_66e-1,
+    2.524_483_403_496_841_041_92e-3,
+    3.001_985_051_386_644_550_42e-6,
 ];
 
-/// exp(x) for |x| <= 708 (clamped outside), within a few ulp of std's exp.
+/// exp(x) = scale * above / below, for |x| <= 708 (clamped outside).
+struct Parts {
+    above: f64,
+    below: f64,
+    scale: f64,
+}
+
 #[inline(always)]
-pub fn exp(x: f64) -> f64 {
+fn parts(x: f64) -> Parts {
     let x = x.clamp(-LIMIT, LIMIT);
     let shifted = x.mul_add(LOG2E, ROUND);
     let n = shifted - ROUND;
     let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
-    // Estrin's scheme: a shallow dependency tree instead of Horner's chain.
     let r2 = r * r;
-    let r4 = r2 * r2;
-    let r8 = r4 * r4;
-    let q = |k: usize| C[k + 1].mul_add(r, C[k]);
-    let s0 = q(2).mul_add(r2, q(0));
-    let s1 = q(6).mul_add(r2, q(4));
-    let s2 = q(10).mul_add(r2, q(8));
-    let e = C[12].mul_add(r4, s2).mul_add(r8, s1.mul_add(r4, s0));
+    let p = P[2].mul_add(r2, P[1]).mul_add(r2, P[0]);
+    let q = Q[3].mul_add(r2, Q[2]).mul_add(r2, Q[1]).mul_add(r2, Q[0]);
     // The low bits of `shifted` hold n as an integer.
     let n_int = shifted.to_bits().wrapping_sub(ROUND.to_bits()) as i64;
-    e * f64::from_bits(((n_int + 1023) as u64) << 52)
+    Parts {
+        above: r.mul_add(p, q),
+        below: (-r).mul_add(p, q),
+        scale: f64::from_bits(((n_int + 1023) as u64) << 52),
+    }
+}
+
+/// exp(x) for |x| <= 708 (clamped outside), within a few ulp of std's exp.
+#[inline(always)]
+pub fn exp(x: f64) -> f64 {
+    let e = parts(x);
+    e.above / e.below * e.scale
 }
 
 /// 1 / (1 + exp(-z)).
 #[inline(always)]
 pub fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + exp(-z))
+    let e = parts(-z);
+    e.below / e.scale.mul_add(e.above, e.below)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ impl MethodParams for AdamParams {
     const NAME: &'static str = "ADAM";
     const SUMMARY: &'static str = "Adam, full batch on the SSE, OptimLib defaults (step 0.1, betas 0.9/0.999, 2000 iterations)";
     // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
-    const VERSION: u32 = 2;
+    const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::at_least("hidden", self.hidden, 1)?;

@@ -70,7 +70,7 @@ impl MethodParams for RpropParams {
     const SUMMARY: &'static str =
         "Rprop on the SSE with the FCNN constants; variants irprop- (default) and fcnn";
     // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
-    const VERSION: u32 = 2;
+    const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::at_least("hidden", self.hidden, 1)?;

@@ -41,7 +41,7 @@ impl<P: Phase> MethodParams for ProposedParams<P> {
     const NAME: &'static str = P::NAME;
     const SUMMARY: &'static str = P::SUMMARY;
     // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
-    const VERSION: u32 = 2;
+    const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.check()?;
