@@ -19,17 +19,7 @@ pub fn kfold(y: &[f64], task: Task, k: usize, seed: u64, dataset: &str) -> Resul
         )));
     }
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
-    let groups: Vec<Vec<usize>> = match task {
-        Task::Regression => vec![(0..y.len()).collect()],
-        Task::Classification => distinct_labels(y)
-            .into_iter()
-            .map(|label| {
-                (0..y.len())
-                    .filter(|&i| (y[i] - label).abs() < 1e-5)
-                    .collect()
-            })
-            .collect(),
-    };
+    let groups = groups(y, task);
     let mut fold = vec![0; y.len()];
     let mut position = 0;
     for mut group in groups {
@@ -48,6 +38,46 @@ pub fn kfold(y: &[f64], task: Task, k: usize, seed: u64, dataset: &str) -> Resul
         }
     }
     Ok(fold)
+}
+
+/// Row indices by class (classification) or all in one group (regression).
+fn groups(y: &[f64], task: Task) -> Vec<Vec<usize>> {
+    match task {
+        Task::Regression => vec![(0..y.len()).collect()],
+        Task::Classification => distinct_labels(y)
+            .into_iter()
+            .map(|label| {
+                (0..y.len())
+                    .filter(|&i| (y[i] - label).abs() < 1e-5)
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// A seeded holdout of about `fraction` of the rows, stratified for
+/// classification: the rows held out, ascending. Each class is shuffled and
+/// the classes laid end to end; every 1/fraction-th position is held, so each
+/// class gives its share to within one row. At least one row is held and,
+/// with two rows or more, at least one kept.
+pub fn holdout(y: &[f64], task: Task, fraction: f64, seed: u64) -> Vec<usize> {
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let order: Vec<usize> = groups(y, task)
+        .into_iter()
+        .flat_map(|mut group| {
+            group.shuffle(&mut rng);
+            group
+        })
+        .collect();
+    let n = order.len();
+    let wanted = ((n as f64 * fraction).round() as usize).clamp(1, n.saturating_sub(1).max(1));
+    // Position i is held when floor((i + 1) k / n) steps up: k positions, evenly spread.
+    let mut held: Vec<usize> = (0..n)
+        .filter(|&i| (i + 1) * wanted / n > i * wanted / n)
+        .map(|i| order[i])
+        .collect();
+    held.sort_unstable();
+    held
 }
 
 #[cfg(test)]
@@ -75,6 +105,25 @@ mod tests {
         let a = kfold(&y, Task::Regression, 3, 1, "t").unwrap();
         assert_eq!(a, kfold(&y, Task::Regression, 3, 1, "t").unwrap());
         assert_ne!(a, kfold(&y, Task::Regression, 3, 2, "t").unwrap());
+    }
+
+    #[test]
+    fn a_holdout_keeps_each_class_in_proportion_and_is_seeded() {
+        let y = labels();
+        let held = holdout(&y, Task::Classification, 0.2, 3);
+        assert_eq!(held.len(), 6);
+        let ones = held.iter().filter(|&&i| y[i] == 1.0).count();
+        assert_eq!((held.len() - ones, ones), (4, 2));
+        assert_eq!(held, holdout(&y, Task::Classification, 0.2, 3));
+        assert_ne!(held, holdout(&y, Task::Classification, 0.2, 4));
+        assert!(held.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_holdout_holds_one_row_at_least_and_keeps_one() {
+        let y = [1.0, 2.0, 3.0];
+        assert_eq!(holdout(&y, Task::Regression, 0.01, 1).len(), 1);
+        assert_eq!(holdout(&y, Task::Regression, 0.99, 1).len(), 2);
     }
 
     #[test]

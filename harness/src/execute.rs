@@ -55,18 +55,26 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
             (full.select(&train_rows), full.select(&test_rows))
         }
     };
+    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    // Tuning time counts in the cell's time: it is part of what the method costs.
+    // It sees the unscaled training part and scales its own inner part.
+    let choice = (!config.candidates.is_empty()).then(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            tune::choose(
+                config,
+                &train,
+                part.scaling,
+                ds.task,
+                part.budget,
+                cell.seed,
+            )
+        }))
+    });
     let scaler = Scaler::fit(part.scaling, &train);
     scaler.apply(&mut train);
     scaler.apply(&mut test);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (train_p, test_p) = (patterns(&train), patterns(&test));
-    let (wall, cpu) = (Instant::now(), cpu_seconds());
-    // Tuning time counts in the cell's time: it is part of what the method costs.
-    let choice = (!config.candidates.is_empty()).then(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            tune::choose(config, &train, ds.task, part.budget, cell.seed)
-        }))
-    });
     let (method, tuned) = match choice {
         None => (config.method.as_ref(), serde_json::Value::Null),
         Some(Ok(c)) => (

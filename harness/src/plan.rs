@@ -377,6 +377,7 @@ fn method_configs(source: &Source, m: &RawMethod) -> Result<Vec<MethodConfig>> {
                 // The tuning grid and share are part of what determines a cell's result.
                 object.insert("tune".into(), serde_json::to_value(tune.get_ref())?);
                 object.insert("validation".into(), m.validation.into());
+                object.insert("tune_procedure".into(), crate::tune::PROCEDURE.into());
             }
             Ok(MethodConfig {
                 name: reg.name,

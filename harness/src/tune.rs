@@ -7,8 +7,11 @@
 use crate::execute::problem_for;
 use crate::plan::MethodConfig;
 use nnbench_core::{Budget, Method, Patterns, Seeds, metrics, seed};
-use nnbench_datasets::{Table, Task};
-use rand::RngExt;
+use nnbench_datasets::{Scaler, Scaling, Table, Task, split::holdout};
+
+/// Bumped whenever the procedure changes its choices, so stored tuned cells
+/// are recomputed: 2 = stratified holdout, scaling fitted on the inner part.
+pub const PROCEDURE: u32 = 2;
 
 pub struct Choice<'a> {
     pub method: &'a dyn Method,
@@ -18,25 +21,40 @@ pub struct Choice<'a> {
     pub errors: Vec<f64>,
 }
 
-/// Splits `train` by a seeded shuffle (at least one row on each side),
-/// trains every candidate on the inner part and scores it on the validation part.
+/// The inner and validation parts of the unscaled `train`, scaled by a
+/// scaler fitted on the inner part: the validation part stays unseen, as the
+/// test part does for the cell.
+fn split(
+    train: &Table,
+    scaling: Scaling,
+    task: Task,
+    fraction: f64,
+    seed_value: u64,
+) -> (Table, Table) {
+    let split_seed = seed::derive(seed_value, &["tune", "split"]);
+    let held = holdout(&train.y, task, fraction, split_seed);
+    let inner_rows: Vec<usize> = (0..train.rows())
+        .filter(|i| held.binary_search(i).is_err())
+        .collect();
+    let (mut inner, mut validation) = (train.select(&inner_rows), train.select(&held));
+    let scaler = Scaler::fit(scaling, &inner);
+    scaler.apply(&mut inner);
+    scaler.apply(&mut validation);
+    (inner, validation)
+}
+
+/// Holds out `validation` of the unscaled `train` (stratified for
+/// classification), fits the cell's scaling on the inner part alone, trains
+/// every candidate on the inner part and scores it on the validation part.
 pub fn choose<'a>(
     config: &'a MethodConfig,
     train: &Table,
+    scaling: Scaling,
     task: Task,
     budget: Budget,
     seed_value: u64,
 ) -> Choice<'a> {
-    let n = train.rows();
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = seed::rng(seed::derive(seed_value, &["tune", "split"]));
-    for i in (1..n).rev() {
-        order.swap(i, rng.random_range(0..=i));
-    }
-    let held =
-        ((n as f64 * config.validation).round() as usize).clamp(1, n.saturating_sub(1).max(1));
-    let (validation_rows, inner_rows) = order.split_at(held);
-    let (inner, validation) = (train.select(inner_rows), train.select(validation_rows));
+    let (inner, validation) = split(train, scaling, task, config.validation, seed_value);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (inner_p, validation_p) = (patterns(&inner), patterns(&validation));
     let labels = train.class_labels();
@@ -68,5 +86,46 @@ pub fn choose<'a>(
         method: config.candidates[best].1.as_ref(),
         chosen: config.candidates[best].0.clone(),
         errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scaling_is_fitted_on_the_inner_part_alone() {
+        let (seed_value, fraction) = (9, 0.2);
+        let y: Vec<f64> = (0..50).map(|i| (i % 2) as f64).collect();
+        let held = holdout(
+            &y,
+            Task::Classification,
+            fraction,
+            seed::derive(seed_value, &["tune", "split"]),
+        );
+        // Held-out rows carry far larger inputs than any inner row.
+        let mut train = Table::new(1);
+        for (i, &t) in y.iter().enumerate() {
+            let x = if held.contains(&i) {
+                1000.0 + i as f64
+            } else {
+                i as f64
+            };
+            train.push(&[x], t);
+        }
+        let (inner, validation) = split(
+            &train,
+            Scaling::Minmax,
+            Task::Classification,
+            fraction,
+            seed_value,
+        );
+        assert_eq!((inner.rows(), validation.rows()), (40, 10));
+        let lo = inner.x.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = inner.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!((lo, hi), (0.0, 1.0), "the inner part spans its own range");
+        assert!(validation.x.iter().all(|&v| v > 1.0));
+        let ones = |t: &Table| t.y.iter().filter(|&&y| y == 1.0).count();
+        assert_eq!((ones(&inner), ones(&validation)), (20, 5));
     }
 }
