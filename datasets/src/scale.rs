@@ -55,6 +55,14 @@ impl Scaler {
         Scaler { shift, scale }
     }
 
+    /// Fits on `train` and scales it and `other`, the part it must not see
+    /// (a test or validation part).
+    pub fn fit_apply(kind: Scaling, train: &mut Table, other: &mut Table) {
+        let scaler = Scaler::fit(kind, train);
+        scaler.apply(train);
+        scaler.apply(other);
+    }
+
     /// A constant training column maps to 0 rather than dividing by zero.
     pub fn apply(&self, table: &mut Table) {
         let d = table.d;

@@ -70,9 +70,7 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
             )
         }))
     });
-    let scaler = Scaler::fit(part.scaling, &train);
-    scaler.apply(&mut train);
-    scaler.apply(&mut test);
+    Scaler::fit_apply(part.scaling, &mut train, &mut test);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (train_p, test_p) = (patterns(&train), patterns(&test));
     let (method, tuned) = match choice {

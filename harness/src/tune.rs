@@ -29,17 +29,14 @@ fn split(
     scaling: Scaling,
     task: Task,
     fraction: f64,
-    seed_value: u64,
+    split_seed: u64,
 ) -> (Table, Table) {
-    let split_seed = seed::derive(seed_value, &["tune", "split"]);
     let held = holdout(&train.y, task, fraction, split_seed);
     let inner_rows: Vec<usize> = (0..train.rows())
         .filter(|i| held.binary_search(i).is_err())
         .collect();
     let (mut inner, mut validation) = (train.select(&inner_rows), train.select(&held));
-    let scaler = Scaler::fit(scaling, &inner);
-    scaler.apply(&mut inner);
-    scaler.apply(&mut validation);
+    Scaler::fit_apply(scaling, &mut inner, &mut validation);
     (inner, validation)
 }
 
@@ -54,7 +51,8 @@ pub fn choose<'a>(
     budget: Budget,
     seed_value: u64,
 ) -> Choice<'a> {
-    let (inner, validation) = split(train, scaling, task, config.validation, seed_value);
+    let split_seed = seed::derive(seed_value, &["tune", "split"]);
+    let (inner, validation) = split(train, scaling, task, config.validation, split_seed);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (inner_p, validation_p) = (patterns(&inner), patterns(&validation));
     let labels = train.class_labels();
@@ -95,14 +93,9 @@ mod tests {
 
     #[test]
     fn the_scaling_is_fitted_on_the_inner_part_alone() {
-        let (seed_value, fraction) = (9, 0.2);
+        let (split_seed, fraction) = (9, 0.2);
         let y: Vec<f64> = (0..50).map(|i| (i % 2) as f64).collect();
-        let held = holdout(
-            &y,
-            Task::Classification,
-            fraction,
-            seed::derive(seed_value, &["tune", "split"]),
-        );
+        let held = holdout(&y, Task::Classification, fraction, split_seed);
         // Held-out rows carry far larger inputs than any inner row.
         let mut train = Table::new(1);
         for (i, &t) in y.iter().enumerate() {
@@ -118,7 +111,7 @@ mod tests {
             Scaling::Minmax,
             Task::Classification,
             fraction,
-            seed_value,
+            split_seed,
         );
         assert_eq!((inner.rows(), validation.rows()), (40, 10));
         let lo = inner.x.iter().copied().fold(f64::INFINITY, f64::min);

@@ -1,9 +1,9 @@
-//! A vectorisable sigmoid, through a hand-written exp. std's exp calls glibc, which the compiler
-//! cannot vectorise, and the sigmoid dominates the network's evaluation
-//! (docs/crates.md section 3). Adds, multiplies, fused multiply-adds
-//! (`mul_add`, correctly rounded in hardware and in libm alike), a divide and
-//! integer bit operations, in a fixed order: every build gives the same bits,
-//! and `avx2::sigmoid4` repeats these steps op for op.
+//! A vectorisable sigmoid, through a hand-written exp. std's exp calls
+//! glibc, which the compiler cannot vectorise, and the sigmoid dominates the
+//! network's evaluation (docs/crates.md section 3). Adds, multiplies, fused
+//! multiply-adds (`mul_add`, correctly rounded in hardware and in libm
+//! alike), a divide and integer bit operations, in a fixed order: every build
+//! gives the same bits, and `avx2::sigmoid4` repeats these steps op for op.
 //!
 //! exp(x) = 2^n exp(r), n = round(x / ln 2), r = x - n ln 2 (Cody-Waite, two
 //! parts), |r| <= ln 2 / 2, and exp(r) = (Q(r^2) + r P(r^2)) / (Q(r^2) - r

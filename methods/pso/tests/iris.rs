@@ -16,9 +16,7 @@ fn iris() -> (Table, Table) {
     let folds = split::kfold(&full.y, entry.task, 5, 7, "iris").unwrap();
     let (test, train): (Vec<usize>, Vec<usize>) = (0..full.rows()).partition(|&i| folds[i] == 0);
     let (mut train, mut test) = (full.select(&train), full.select(&test));
-    let scaler = Scaler::fit(Scaling::Minmax, &train);
-    scaler.apply(&mut train);
-    scaler.apply(&mut test);
+    Scaler::fit_apply(Scaling::Minmax, &mut train, &mut test);
     (train, test)
 }
 
