@@ -1,6 +1,6 @@
 //! Command-line flags, defined once here; `--help` text comes from these docs.
 
-use crate::export::Format;
+use crate::store::export::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

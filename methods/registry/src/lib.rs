@@ -1,5 +1,7 @@
-//! The one list of methods. Adding a method is one line here (and a row in
-//! the README's method table, which a test checks against this list).
+//! The one list of methods, outside the harness: adding a method is a
+//! dependency line in this crate's Cargo.toml, one `register` line here, and
+//! a row in the README's method table (a test checks it against this list).
+//! Nothing in harness/ changes.
 
 use nnbench_core::{MeanParams, Registration, register};
 use nnbench_ga::GeneticParams;
@@ -9,6 +11,7 @@ use nnbench_neat::NeatParams;
 use nnbench_pso::{Proposed, ProposedAdam};
 use nnbench_rbf::RbfParams;
 
+/// Every method, in the order `harness methods` and the README list them.
 pub fn all() -> Vec<Registration> {
     vec![
         register::<Proposed>(),
@@ -23,10 +26,12 @@ pub fn all() -> Vec<Registration> {
     ]
 }
 
+/// The method experiments call `name`.
 pub fn find(name: &str) -> Option<Registration> {
     all().into_iter().find(|r| r.name == name)
 }
 
+/// Every name, comma-separated, for error messages.
 pub fn names() -> String {
     all().iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
 }

@@ -4,11 +4,9 @@
 //! Chromium comes from Debian's `chromium` package (.ci/run installs it);
 //! without it the test is skipped, unless NNBENCH_REQUIRE_BROWSER=1 (as in CI).
 
-mod util;
-
+use crate::util::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use util::*;
 
 fn chromium() -> Option<PathBuf> {
     let candidates = ["chromium", "chromium-browser", "google-chrome"];

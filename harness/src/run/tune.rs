@@ -2,16 +2,13 @@
 //! inner part of the cell's training part and is scored on the rest (the
 //! validation part); the test part is never seen. The best candidate (lowest
 //! validation error, the first on ties) is the one the cell then trains on
-//! the whole training part.
+//! the whole training part. Its version is `TUNE_PROCEDURE` in plan/methods.rs, which
+//! is part of every tuned cell's key.
 
-use crate::execute::problem_for;
+use super::fit::problem_for;
 use crate::plan::MethodConfig;
 use nnbench_core::{Budget, Method, Patterns, Seeds, metrics, seed};
 use nnbench_datasets::{Scaler, Scaling, Table, Task, split::holdout};
-
-/// Bumped whenever the procedure changes its choices, so stored tuned cells
-/// are recomputed: 2 = stratified holdout, scaling fitted on the inner part.
-pub const PROCEDURE: u32 = 2;
 
 pub struct Choice<'a> {
     pub method: &'a dyn Method,

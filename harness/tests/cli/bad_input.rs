@@ -1,10 +1,8 @@
 //! Bad input gets a clear message naming the file (and line), and a non-zero
 //! exit: never a panic.
 
-mod util;
-
+use crate::util::*;
 use std::path::Path;
-use util::*;
 
 /// Writes `text` as an experiment and runs it; returns the refusal message.
 fn refuse(text: &str, dir: &Path, data: &Path) -> String {

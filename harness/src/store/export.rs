@@ -1,8 +1,7 @@
 //! The results table: one row per cell of the plan, sorted by cell key, as a
 //! polars DataFrame written to CSV or Parquet for users' own analysis.
 
-use crate::store::Row;
-use crate::view::{LongRow, MethodSummary};
+use super::Row;
 use anyhow::{Context as _, Result};
 use polars::prelude::{Column, CsvWriter, DataFrame, NamedFrom, ParquetWriter, SerWriter, Series};
 use std::path::Path;
@@ -23,7 +22,7 @@ impl Format {
 }
 
 /// One column of `f` over `rows`.
-fn column<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
+pub fn column<'a, T, V>(name: &str, rows: &'a [T], f: impl Fn(&'a T) -> V) -> Column
 where
     Series: NamedFrom<Vec<V>, [V]>,
 {
@@ -67,44 +66,6 @@ pub fn frame(rows: &[Row]) -> Result<DataFrame> {
 
 pub fn write(rows: &[Row], format: Format, path: &Path) -> Result<()> {
     write_frame(frame(rows)?, format, path)
-}
-
-/// A report table in long form: one row per (dataset, method) cell.
-pub fn table_frame(rows: &[LongRow]) -> Result<DataFrame> {
-    let columns = vec![
-        column("dataset", rows, |r| r.dataset.as_str()),
-        column("method", rows, |r| r.method.as_str()),
-        column("n", rows, |r| r.n as u64),
-        column("mean", rows, |r| r.mean),
-        column("sd", rows, |r| r.sd),
-        column("se", rows, |r| r.se),
-        column("published", rows, |r| r.published),
-    ];
-    DataFrame::new(rows.len(), columns).context("cannot build a report table")
-}
-
-/// A report's methods-compared table, one row per method.
-pub fn summary_frame(rows: &[MethodSummary]) -> Result<DataFrame> {
-    let count = |name: &str, f: fn(&MethodSummary) -> Option<usize>| {
-        column(name, rows, |r| f(r).map(|c| c as u64))
-    };
-    let columns = vec![
-        column("method", rows, |r| r.method.as_str()),
-        column("control", rows, |r| r.control),
-        column("mean_rank", rows, |r| r.mean_rank),
-        count("wins", |r| r.wins),
-        count("ties", |r| r.ties),
-        count("losses", |r| r.losses),
-        column("wilcoxon_p", rows, |r| r.wilcoxon_p),
-        column("wilcoxon_p_holm", rows, |r| r.wilcoxon_p_holm),
-        column("p_better", rows, |r| r.p_better),
-        column("p_equivalent", rows, |r| r.p_equivalent),
-        column("p_worse", rows, |r| r.p_worse),
-        column("seconds_per_run", rows, |r| r.seconds_per_run),
-        column("objective_evals", rows, |r| r.objective_evals),
-        column("gradient_evals", rows, |r| r.gradient_evals),
-    ];
-    DataFrame::new(rows.len(), columns).context("cannot build a methods table")
 }
 
 pub fn write_frame(mut df: DataFrame, format: Format, path: &Path) -> Result<()> {

@@ -2,11 +2,13 @@
 //! serialisable value that all templates render. Built from the plan, the
 //! analysis, the tests and the ledger; nothing here computes a statistic.
 
+use super::format::{number, p_value, signed, slug, title_case};
+use super::plots;
+use super::provenance::{machine, utc_now};
+use crate::analysis::compare::{self, Outcome, Tests};
+use crate::analysis::ledger::{self, Ledger};
 use crate::analysis::{PartResults, Stat, Table};
-use crate::compare::{self, Outcome, Tests};
-use crate::ledger::{self, Ledger};
 use crate::plan::{Part, Plan};
-use crate::plots;
 use crate::store::Row;
 use anyhow::Result;
 use serde::Serialize;
@@ -661,127 +663,5 @@ fn summarise_notes(notes: &[String]) -> String {
         0 => String::new(),
         1 => notes[0].clone(),
         n => format!("{} (and {} more reader notes)", notes[0], n - 1),
-    }
-}
-
-/// A file-name-safe form: letters, digits and dashes.
-pub fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
-fn title_case(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
-}
-
-fn signed(d: f64) -> String {
-    if d < 0.0 {
-        format!("-{}", number(-d))
-    } else {
-        format!("+{}", number(d))
-    }
-}
-
-fn p_value(p: f64) -> String {
-    if p < 0.001 {
-        "< 0.001".into()
-    } else {
-        format!("{p:.3}")
-    }
-}
-
-/// Two decimals, or three significant digits for small values (the papers
-/// print 0.002 for airfoil and 18.10 for appendicitis).
-pub fn number(v: f64) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    if v == 0.0 || v.abs() >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        let decimals = (2 - v.abs().log10().floor() as i32).max(2) as usize;
-        format!("{v:.decimals$}")
-    }
-}
-
-/// "Model name, N cores, OS/arch", read once per report.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    format!(
-        "{cpu}, {cores} cores, {}/{}",
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
-}
-
-/// The current UTC time as YYYY-MM-DD HH:MM UTC (civil-from-days, Hinnant).
-fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rest / 3600,
-        rest % 3600 / 60
-    )
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_keep_three_significant_digits_when_small() {
-        assert_eq!(number(18.1), "18.10");
-        assert_eq!(number(0.00234), "0.00234");
-        assert_eq!(number(0.5), "0.500");
-        assert_eq!(number(0.0), "0.00");
-        assert_eq!(number(-0.031), "-0.0310");
-    }
-
-    #[test]
-    fn dates_from_days_since_the_epoch() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        // 2026-11-23 is day 20 780.
-        assert_eq!(civil_from_days(20_780), (2026, 11, 23));
-    }
-
-    #[test]
-    fn slugs_are_file_names() {
-        assert_eq!(slug("PROPOSED over limit"), "proposed-over-limit");
-        assert_eq!(slug("wine/tsoulos"), "wine-tsoulos");
     }
 }

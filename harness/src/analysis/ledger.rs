@@ -169,7 +169,7 @@ fn verdict(stat: Stat, published: f64, alpha: f64, lower_is_better: bool) -> Ver
 mod tests {
     use super::*;
     use crate::analysis::Run;
-    use crate::published::Average;
+    use crate::plan::published::Average;
     use nnbench_datasets::Task;
 
     fn stat(values: &[f64]) -> Option<Stat> {

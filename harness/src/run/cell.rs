@@ -2,11 +2,13 @@
 //! the method trained on a counting problem, metrics on both parts. Pure
 //! apart from the clocks: the same cell gives the same row (timings aside).
 
-use crate::experiment::Protocol;
+use super::clock::cpu_seconds;
+use super::fit::problem_for;
+use super::tune;
+use crate::plan::experiment::Protocol;
 use crate::plan::{Cell, Plan, Split};
 use crate::store::Row;
-use crate::tune;
-use nnbench_core::{Budget, Method, Network, Patterns, Problem, Seeds, metrics};
+use nnbench_core::{Patterns, Seeds, metrics};
 use nnbench_datasets::{Scaler, Table, Tables, Task};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
@@ -157,35 +159,4 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
         );
     }
     row
-}
-
-/// CPU time of the calling thread; cells run on one thread each.
-fn cpu_seconds() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc == 0 {
-        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-    } else {
-        0.0
-    }
-}
-
-/// The counting problem a method trains on: `data` (the rows of `table`),
-/// with the table's class labels for a classification task.
-pub fn problem_for<'a>(
-    method: &dyn Method,
-    data: &'a Patterns,
-    task: Task,
-    table: &Table,
-    budget: Budget,
-) -> Problem<'a> {
-    let problem = Problem::new(Network::new(table.d, method.hidden()), data, budget);
-    match task {
-        Task::Classification => problem.with_classes(table.class_labels()),
-        Task::Regression => problem,
-    }
 }

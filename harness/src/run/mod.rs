@@ -2,11 +2,16 @@
 //! of `jobs` threads. Workers send finished rows to this thread, which writes
 //! each to the store at once in its own transaction.
 
-use crate::execute;
+mod cell;
+mod clock;
+mod fit;
+pub mod progress;
+pub mod tune;
+
 use crate::plan::{Cell, Plan};
-use crate::progress::Progress;
 use crate::store::Store;
 use anyhow::{Context, Result};
+use progress::Progress;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -65,7 +70,7 @@ pub fn run(plan: &Plan, cells: &[&Cell], store: &mut Store, jobs: usize) -> Resu
                 pending.par_iter().for_each_with(tx, |tx, cell| {
                     if !stop.load(Ordering::Relaxed) {
                         // A send fails only once the receiver stopped on a store error.
-                        let _ = tx.send(execute::run(plan, cell));
+                        let _ = tx.send(cell::run(plan, cell));
                     }
                 })
             })

@@ -1,8 +1,6 @@
 //! Helpers for the end-to-end tests: run the real binary in a temporary
 //! folder, read exports, find the shared data.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -2,6 +2,8 @@
 //! own transaction the moment the cell finishes, so a crash or kill loses at
 //! most the cells in flight. Analysis and reports read only from here.
 
+pub mod export;
+
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;

@@ -3,21 +3,32 @@
 //! self-contained file, figures inline), report.md (figures as files in
 //! plots/), report.tex, tables/*.csv and *.tex, and results.csv.
 
+mod context;
+mod format;
+mod plots;
+mod provenance;
+mod tables;
+
 use crate::analysis::PartResults;
-use crate::export;
 use crate::plan::Plan;
-use crate::store::Row;
-use crate::view::{self, PartView, TableView};
+use crate::store::{Row, export};
 use anyhow::{Context, Result};
+use context::{PartView, TableView};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// (template name, source) of every template.
 const TEMPLATES: [(&str, &str); 4] = [
-    ("report.md", include_str!("../../templates/report.md.j2")),
-    ("index.html", include_str!("../../templates/index.html.j2")),
-    ("report.tex", include_str!("../../templates/report.tex.j2")),
-    ("table.tex", include_str!("../../templates/table.tex.j2")),
+    ("report.md", include_str!("../../../templates/report.md.j2")),
+    (
+        "index.html",
+        include_str!("../../../templates/index.html.j2"),
+    ),
+    (
+        "report.tex",
+        include_str!("../../../templates/report.tex.j2"),
+    ),
+    ("table.tex", include_str!("../../../templates/table.tex.j2")),
 ];
 
 /// Writes every file of the report into `out`; returns index.html's path.
@@ -27,7 +38,7 @@ pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> 
             .with_context(|| format!("cannot create the report folder {}", dir.display()))?;
     }
     export::write(rows, export::Format::Csv, &out.join("results.csv"))?;
-    let view = view::build(plan, results)?;
+    let view = context::build(plan, results)?;
     let env = environment()?;
     let put = |file: PathBuf, text: &str| {
         std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))
@@ -43,10 +54,10 @@ pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> 
         }
         for table in &part.tables {
             let csv = out.join("tables").join(format!("{}.csv", table.id));
-            export::write_frame(export::table_frame(&table.long)?, export::Format::Csv, &csv)?;
+            export::write_frame(tables::table_frame(&table.long)?, export::Format::Csv, &csv)?;
             let methods = out.join("tables").join(format!("{}-methods.csv", table.id));
             export::write_frame(
-                export::summary_frame(&table.summaries)?,
+                tables::summary_frame(&table.summaries)?,
                 export::Format::Csv,
                 &methods,
             )?;

@@ -1,9 +1,7 @@
 //! The paper experiments plan (every dataset, method and published table
 //! resolves) without running, and published numbers reach the report.
 
-mod util;
-
-use util::*;
+use crate::util::*;
 
 #[test]
 fn every_shipped_experiment_plans() {

@@ -1,13 +1,11 @@
 //! `harness datasets fetch` against a small HTTP server on 127.0.0.1 that
 //! serves a copy of the shared files, one of them corrupted on purpose.
 
-mod util;
-
+use crate::util::*;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use util::*;
 
 type Files = Arc<Mutex<HashMap<String, Vec<u8>>>>;
 

@@ -1,12 +1,10 @@
 //! The harness end to end on smoke.toml: the report, determinism across
 //! thread counts, resume after a kill, and shards merged.
 
-mod util;
-
+use crate::util::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use util::*;
 
 fn run_smoke(dir: &Path, store: &str, extra: &[&str]) {
     let smoke = experiment("smoke.toml");

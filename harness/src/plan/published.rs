@@ -1,7 +1,7 @@
 //! Published numbers to compare against: CSV tables of a paper, read once at
 //! plan time and matched to the experiment's datasets and method labels.
 
-use crate::experiment::{PublishedTable, Source};
+use super::experiment::{PublishedTable, Source};
 use anyhow::{Context, Result, anyhow};
 use std::collections::HashMap;
 
@@ -49,7 +49,7 @@ impl Published {
         let dir = source.path.parent().unwrap_or(std::path::Path::new("."));
         for table in tables {
             let at = source.at(table.file.span());
-            crate::metric::check(&table.metric).with_context(|| at.clone())?;
+            super::metric::check(&table.metric).with_context(|| at.clone())?;
             let path = dir.join(table.file.get_ref());
             let mut reader = csv::Reader::from_path(&path)
                 .with_context(|| format!("{at}: cannot read published table {}", path.display()))?;

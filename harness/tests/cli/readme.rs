@@ -1,8 +1,6 @@
 //! The README's method table lists exactly the registered methods, in order.
 
-mod util;
-
-use util::*;
+use crate::util::*;
 
 #[test]
 fn the_readme_method_table_matches_harness_methods() {

@@ -4,9 +4,9 @@
 //! (from the store) and the plan's order; never runner state. The tests
 //! over these tables live in `compare`.
 
-use crate::metric;
 use crate::plan::Plan;
-use crate::published::Average;
+use crate::plan::metric;
+use crate::plan::published::Average;
 use crate::store::Row;
 use nnbench_datasets::{Task, sha256_hex};
 use serde::Serialize;

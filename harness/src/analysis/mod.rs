@@ -1,0 +1,10 @@
+//! From stored records to the numbers a report shows: tables of every run's
+//! value with their statistics (`table`), the tests over each table
+//! (`compare`, on the leaf `stats`), and the regenerated-against-published
+//! ledger (`ledger`).
+
+pub mod compare;
+pub mod ledger;
+mod table;
+
+pub use table::{PartResults, Run, Stat, Table, analyse};

@@ -1,0 +1,258 @@
+//! From experiment files to a checked plan and its cells. Every check runs
+//! here, before anything trains: names, parameters, data files, protocols
+//! against the data. Then grids expand into cells, each with a content key
+//! (a hash of everything that determines its result) and a derived seed.
+
+mod cells;
+pub mod experiment;
+mod methods;
+pub mod metric;
+pub mod published;
+mod settings;
+
+use anyhow::{Context, Result, anyhow, bail};
+use experiment::{Protocol, Source, read_all};
+use nnbench_core::{Budget, Method};
+use nnbench_datasets::{DataDir, Dataset, ReadOptions, Registry, Scaling, load, sha256_hex};
+use published::Published;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct Plan {
+    /// The top file's name; reports go to reports/<name>/.
+    pub name: String,
+    pub file: PathBuf,
+    pub parts: Vec<Part>,
+    pub datasets: Vec<Arc<Dataset>>,
+    pub methods: Vec<MethodConfig>,
+    /// Sorted by key; a key shared by two parts appears once per part.
+    pub cells: Vec<Cell>,
+}
+
+/// One experiment file's settings: included files keep their own.
+pub struct Part {
+    pub name: String,
+    pub title: String,
+    pub file: PathBuf,
+    /// sha256 of the file's text as planned.
+    pub file_hash: String,
+    pub seed: u64,
+    pub scaling: Scaling,
+    pub budget: Budget,
+    pub metrics: Vec<String>,
+    /// Published numbers for this part's datasets and method labels.
+    pub published: Published,
+    pub tests: TestSettings,
+    /// (dataset index, protocol) in file order.
+    pub datasets: Vec<(usize, Protocol)>,
+    /// Method config indices in file order.
+    pub methods: Vec<usize>,
+}
+
+/// One point of a one-parameter grid: which grid, its parameter and value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPoint {
+    /// The grid's name: the method's label base and the parameter.
+    pub grid: String,
+    pub parameter: String,
+    pub value: f64,
+}
+
+/// How a part's report tests its methods, checked against its methods and datasets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestSettings {
+    /// Index into the part's methods.
+    pub control: usize,
+    pub alpha: f64,
+    pub rope: f64,
+    /// Index into the part's datasets.
+    pub time_dataset: Option<usize>,
+}
+
+pub struct MethodConfig {
+    pub name: &'static str,
+    pub label: String,
+    /// Set when this config is one point of a grid over one numeric parameter.
+    pub sweep: Option<SweepPoint>,
+    /// Per-cell tuning: the candidates (resolved parameters as JSON, method)
+    /// and the validation share; empty when the method is not tuned.
+    pub candidates: Vec<(String, Box<dyn Method>)>,
+    pub validation: f64,
+    pub version: u32,
+    pub params_json: String,
+    pub method: Box<dyn Method>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Split {
+    /// The dataset's k-th train/test pair.
+    Pair(usize),
+    /// Rows whose assignment is `fold` are the test part.
+    Folds {
+        assignment: Arc<Vec<usize>>,
+        fold: usize,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub key: String,
+    pub part: usize,
+    pub dataset: usize,
+    pub method: usize,
+    pub protocol: Protocol,
+    pub repetition: usize,
+    pub fold: usize,
+    pub seed: u64,
+    /// The same for every repetition of this (dataset, fold, method).
+    pub shared_seed: u64,
+    pub split: Split,
+    pub split_hash: String,
+}
+
+pub fn build(path: &Path, data_dir: &DataDir) -> Result<Plan> {
+    let sources = read_all(path)?;
+    let top = sources.last().expect("read_all returns the top file last");
+    let mut registry = Registry::built_in();
+    for s in &sources {
+        registry
+            .extend(s.raw.dataset_def.clone(), &s.path.display().to_string())
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    let mut plan = Plan {
+        name: top.raw.name.get_ref().clone(),
+        file: path.to_path_buf(),
+        parts: Vec::new(),
+        datasets: Vec::new(),
+        methods: Vec::new(),
+        cells: Vec::new(),
+    };
+    check_name(top)?;
+    let mut loaded: HashMap<(String, ReadOptions), usize> = HashMap::new();
+    for source in &sources {
+        if source.raw.datasets.is_empty() && source.raw.methods.is_empty() {
+            continue;
+        }
+        let part = plan_part(source, &registry, data_dir, &mut loaded, &mut plan)?;
+        plan.parts.push(part);
+    }
+    if plan.parts.is_empty() {
+        bail!(
+            "{}: the experiment names no datasets and no methods (nor includes a file that does)",
+            path.display()
+        );
+    }
+    plan.cells = cells::cells(&plan)?;
+    plan.cells
+        .sort_by(|a, b| (&a.key, a.part).cmp(&(&b.key, b.part)));
+    Ok(plan)
+}
+
+fn check_name(source: &Source) -> Result<()> {
+    let name = source.raw.name.get_ref();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        bail!(
+            "{}: name {name:?} must be non-empty and use only letters, digits, '-', '_' and '.' (it names the report folder)",
+            source.at(source.raw.name.span())
+        );
+    }
+    Ok(())
+}
+
+fn plan_part(
+    source: &Source,
+    registry: &Registry,
+    data_dir: &DataDir,
+    loaded: &mut HashMap<(String, ReadOptions), usize>,
+    plan: &mut Plan,
+) -> Result<Part> {
+    let raw = &source.raw;
+    if raw.datasets.is_empty() || raw.methods.is_empty() {
+        bail!(
+            "{}: an experiment with methods needs datasets, and the other way round",
+            source.path.display()
+        );
+    }
+    for m in &raw.metrics {
+        metric::check(m.get_ref()).with_context(|| source.at(m.span()))?;
+    }
+    let protocol = raw.protocol.unwrap_or(Protocol::Kfold {
+        folds: 10,
+        repetitions: 1,
+    });
+    let mut part = Part {
+        name: raw.name.get_ref().clone(),
+        title: raw
+            .report
+            .title
+            .clone()
+            .unwrap_or_else(|| raw.name.get_ref().clone()),
+        file: source.path.clone(),
+        file_hash: sha256_hex(source.text.as_bytes()),
+        seed: raw.seed.unwrap_or(1),
+        scaling: raw.scaling.unwrap_or_default(),
+        budget: raw.budget,
+        metrics: raw.metrics.iter().map(|m| m.get_ref().clone()).collect(),
+        datasets: Vec::new(),
+        methods: Vec::new(),
+        published: Published::default(),
+        tests: TestSettings {
+            control: 0,
+            alpha: 0.05,
+            rope: 0.01,
+            time_dataset: None,
+        },
+    };
+    for d in &raw.datasets {
+        let at = source.at(d.name.span());
+        let entry = registry
+            .find(d.name.get_ref(), d.variant.as_deref())
+            .map_err(|e| anyhow!("{at}: {e}"))?;
+        let options = ReadOptions {
+            reader: d.reader,
+            missing: d.missing,
+        };
+        let index = match loaded.get(&(entry.id(), options)) {
+            Some(i) => *i,
+            None => {
+                let ds = load(entry, data_dir, options)
+                    .map_err(|e| anyhow!("{at}: dataset {}: {e}", entry.id()))?;
+                plan.datasets.push(Arc::new(ds));
+                loaded.insert((entry.id(), options), plan.datasets.len() - 1);
+                plan.datasets.len() - 1
+            }
+        };
+        let protocol = d.protocol.unwrap_or(protocol);
+        settings::check_protocol(&plan.datasets[index], protocol)
+            .map_err(|e| anyhow!("{at}: {e}"))?;
+        part.datasets.push((index, protocol));
+    }
+    for m in &raw.methods {
+        for config in methods::method_configs(source, m)? {
+            plan.methods.push(config);
+            part.methods.push(plan.methods.len() - 1);
+        }
+    }
+    let names: Vec<(String, String)> = part
+        .datasets
+        .iter()
+        .map(|(d, _)| {
+            let id = plan.datasets[*d].id.clone();
+            let name = id.split('/').next().unwrap_or_default().to_string();
+            (id, name)
+        })
+        .collect();
+    let labels: Vec<String> = part
+        .methods
+        .iter()
+        .map(|&m| plan.methods[m].label.clone())
+        .collect();
+    part.published = Published::load(source, &raw.report.published, &names, &labels)?;
+    part.tests = settings::test_settings(source, &raw.report, &names, &labels)?;
+    Ok(part)
+}

@@ -1,0 +1,11 @@
+//! The harness end to end, as one test binary (one link step instead of six):
+//! each module drives the real `harness` binary on real or embedded data.
+
+mod bad_input;
+mod browser;
+mod experiments;
+mod fetch;
+mod layering;
+mod readme;
+mod runs;
+mod util;
