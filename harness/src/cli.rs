@@ -17,7 +17,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the cells the store does not have yet, then write the report.
     Run(RunArgs),
-    /// Write the report from the store alone (runs nothing).
+    /// Write the report from the store alone: no data files needed (runs nothing).
     Report(ExperimentArgs),
     /// Write the results table, one row per cell sorted by cell key.
     Export(ExportArgs),
@@ -55,6 +55,10 @@ pub struct ExperimentArgs {
     /// The report folder [default: reports/NAME].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Zero timings and fixed provenance, so a report is the same bytes on
+    /// every run (the snapshot tests use it).
+    #[arg(long, hide = true)]
+    pub deterministic: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +127,12 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-/// The subcommand names, so a bare experiment path can mean `run`.
-pub const COMMANDS: [&str; 7] = [
-    "run", "report", "export", "merge", "methods", "datasets", "help",
-];
+/// The subcommand names (and `help`), so a bare experiment path can mean `run`.
+pub fn commands() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()])
+        .collect()
+}

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     // `harness EXPERIMENT.toml` means `harness run EXPERIMENT.toml`.
     if args
         .get(1)
-        .is_some_and(|a| !a.starts_with('-') && !cli::COMMANDS.contains(&a.as_str()))
+        .is_some_and(|a| !a.starts_with('-') && !cli::commands().contains(a))
     {
         args.insert(1, "run".into());
     }

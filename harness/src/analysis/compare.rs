@@ -210,6 +210,23 @@ fn per_dataset(
     }
 }
 
+/// Methods whose mean ranks differ by less than `cd`, as maximal runs of
+/// the rank order: (first, last) positions in `order` (Demsar's thick bars).
+pub fn cliques(sorted_ranks: &[f64], cd: f64) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for i in 0..sorted_ranks.len() {
+        let mut j = i;
+        while j + 1 < sorted_ranks.len() && sorted_ranks[j + 1] - sorted_ranks[i] < cd {
+            j += 1;
+        }
+        // Keep a run only if it has two members and no earlier run contains it.
+        if j > i && out.last().is_none_or(|&(_, end)| end < j) {
+            out.push((i, j));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +277,7 @@ mod tests {
             runs,
             spend: vec![None; k],
             key: key.into(),
+            traces: Vec::new(),
         }
     }
 
@@ -345,5 +363,13 @@ mod tests {
         let t = tests(&tab, &settings(1), 1);
         assert!(t.friedman.is_none() && t.cd.is_none());
         assert!(t.versus[0].as_ref().unwrap().per_dataset[0].is_none());
+    }
+
+    #[test]
+    fn cliques_join_ranks_closer_than_the_cd() {
+        assert_eq!(cliques(&[1.0, 1.5, 3.0, 3.2], 1.0), vec![(0, 1), (2, 3)]);
+        assert_eq!(cliques(&[1.0, 1.9, 2.8], 1.0), vec![(0, 1), (1, 2)]);
+        assert_eq!(cliques(&[1.0, 2.0, 3.0], 0.5), vec![]);
+        assert_eq!(cliques(&[1.0, 1.1, 1.2], 1.0), vec![(0, 2)]);
     }
 }

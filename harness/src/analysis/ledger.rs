@@ -236,6 +236,7 @@ mod tests {
                 .collect(),
             spend: vec![None, None],
             key: "test_error".into(),
+            traces: Vec::new(),
         }
     }
 

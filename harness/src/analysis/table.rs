@@ -1,13 +1,14 @@
-//! From stored rows to the numbers a report shows: per part, task and
+//! From stored records to the numbers a report shows: per part, task and
 //! metric, every run's value, their mean, sd and standard error for every
-//! dataset x method, an AVERAGE row, run times and budgets. Reads only rows
-//! (from the store) and the plan's order; never runner state. The tests
+//! dataset x method, an AVERAGE row, run times and budgets. Reads only the
+//! store (records and the plan's metadata); never runner state. The tests
 //! over these tables live in `compare`.
 
-use crate::plan::Plan;
+use super::compare::{self, Tests};
+use crate::plan::meta::PlanMeta;
 use crate::plan::metric;
 use crate::plan::published::Average;
-use crate::store::Row;
+use crate::store::record::CellRecord;
 use nnbench_datasets::{Task, sha256_hex};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -84,6 +85,9 @@ pub struct Table {
     pub spend: Vec<Option<Spend>>,
     /// The metric's key (`test_error`, `r2`, ...), for its direction.
     pub key: String,
+    /// Per row and method, the mean over runs of the best training SSE so
+    /// far at each recorded evaluation count (`mean_trace`).
+    pub traces: Vec<Vec<Vec<(f64, f64)>>>,
 }
 
 impl Table {
@@ -103,38 +107,36 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PartResults {
     pub name: String,
     pub title: String,
     pub tables: Vec<Table>,
+    /// The tests over each table, in the same order.
+    pub tests: Vec<Tests>,
     pub planned: usize,
     pub finished: usize,
-    pub failed: Vec<Row>,
+    pub failed: Vec<CellRecord>,
     /// Hash of every cell's split in key order: equal hashes, equal splits.
     pub split_manifest: String,
     /// For each tuned method (label): how many cells chose each point.
     pub tuning: Vec<(String, Vec<(String, usize)>)>,
 }
 
-pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
-    let by_key: HashMap<&str, &Row> = rows.iter().map(|r| (r.key.as_str(), r)).collect();
+pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
+    let by_key: HashMap<&str, &CellRecord> = records.iter().map(|r| (r.key.as_str(), r)).collect();
     plan.parts
         .iter()
         .enumerate()
         .map(|(p, part)| {
             let cells: Vec<_> = plan.cells.iter().filter(|c| c.part == p).collect();
-            let found: Vec<&Row> = cells
+            let found: Vec<&CellRecord> = cells
                 .iter()
                 .filter_map(|c| by_key.get(c.key.as_str()).copied())
                 .collect();
-            let ok: Vec<&Row> = found.iter().copied().filter(|r| r.status == "ok").collect();
-            let labels: Vec<String> = part
-                .methods
-                .iter()
-                .map(|&m| plan.methods[m].label.clone())
-                .collect();
-            let mut tables = Vec::new();
+            let ok: Vec<&CellRecord> = found.iter().copied().filter(|r| r.is_ok()).collect();
+            let labels = plan.labels(p);
+            let (mut tables, mut tests) = (Vec::new(), Vec::new());
             for task in [Task::Classification, Task::Regression] {
                 let datasets: Vec<(String, String)> = part
                     .datasets
@@ -167,6 +169,7 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                         .iter()
                         .map(|l| part.published.average(&name, l, &ids).cloned())
                         .collect();
+                    tests.push(compare::tests(&t, &part.tests, part.seed));
                     tables.push(t);
                 }
             }
@@ -175,13 +178,10 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
                 name: part.name.clone(),
                 title: part.title.clone(),
                 tables,
+                tests,
                 planned: cells.len(),
                 finished: ok.len(),
-                failed: found
-                    .into_iter()
-                    .filter(|r| r.status != "ok")
-                    .cloned()
-                    .collect(),
+                failed: found.into_iter().filter(|r| !r.is_ok()).cloned().collect(),
                 split_manifest: sha256_hex(split_text.as_bytes()),
                 tuning: tuning(&labels, &ok),
             }
@@ -190,18 +190,16 @@ pub fn analyse(plan: &Plan, rows: &[Row]) -> Vec<PartResults> {
 }
 
 /// The choices the tuned cells made, counted per label, most frequent first.
-fn tuning(labels: &[String], rows: &[&Row]) -> Vec<(String, Vec<(String, usize)>)> {
+fn tuning(labels: &[String], rows: &[&CellRecord]) -> Vec<(String, Vec<(String, usize)>)> {
     labels
         .iter()
         .filter_map(|label| {
             let mut counts: Vec<(String, usize)> = Vec::new();
             for r in rows.iter().filter(|r| &r.label == label) {
-                let m: serde_json::Value = serde_json::from_str(&r.metrics).unwrap_or_default();
-                let chosen = &m["tuned"]["chosen"];
-                if chosen.is_null() {
+                let Some(tuned) = r.metrics.as_ref().and_then(|m| m.tuned.as_ref()) else {
                     continue;
-                }
-                let text = chosen.to_string();
+                };
+                let text = tuned.chosen.to_string();
                 match counts.iter_mut().find(|(c, _)| *c == text) {
                     Some((_, n)) => *n += 1,
                     None => counts.push((text, 1)),
@@ -218,21 +216,16 @@ fn table(
     name: &str,
     datasets: &[(String, String)],
     labels: &[String],
-    rows: &[&Row],
+    rows: &[&CellRecord],
 ) -> Table {
-    let value = |r: &Row| -> Option<(f64, Vec<(u64, f64)>)> {
-        let m: serde_json::Value = serde_json::from_str(&r.metrics).unwrap_or_default();
+    let value = |r: &CellRecord| -> Option<(f64, Vec<(u64, f64)>)> {
+        let m = r.metrics.as_ref()?;
         if name == "test_error" {
-            let trace = serde_json::from_value(m["trace"].clone()).unwrap_or_default();
-            return Some((r.test_error, trace));
+            return Some((r.test_error, m.trace.clone()));
         }
-        // A test-part metric, or a number the method noted about its run.
-        let found = m["test"][name]
-            .as_f64()
-            .or_else(|| m["notes"][name].as_f64())?;
-        Some((found, Vec::new()))
+        Some((m.value(name)?, Vec::new()))
     };
-    let of = |dataset: &str, label: &str| -> Vec<&Row> {
+    let of = |dataset: &str, label: &str| -> Vec<&CellRecord> {
         rows.iter()
             .filter(|r| r.dataset == dataset && r.label == label)
             .copied()
@@ -286,18 +279,24 @@ fn table(
     let spend = labels
         .iter()
         .map(|label| {
-            let mine: Vec<&Row> = datasets.iter().flat_map(|(d, _)| of(d, label)).collect();
-            let mean =
-                |f: fn(&Row) -> f64| mine.iter().map(|r| f(r)).sum::<f64>() / mine.len() as f64;
+            let mine: Vec<&CellRecord> = datasets.iter().flat_map(|(d, _)| of(d, label)).collect();
+            let mean = |f: fn(&CellRecord) -> f64| {
+                mine.iter().map(|r| f(r)).sum::<f64>() / mine.len() as f64
+            };
             (!mine.is_empty()).then(|| Spend {
                 wall_s: mean(|r| r.wall_s),
                 cpu_s: mean(|r| r.cpu_s),
-                objective_evals: mean(|r| r.objective_evals as f64),
-                gradient_evals: mean(|r| r.gradient_evals as f64),
+                objective_evals: mean(|r| r.spent.objective_evals as f64),
+                gradient_evals: mean(|r| r.spent.gradient_evals as f64),
             })
         })
         .collect();
+    let traces = runs
+        .iter()
+        .map(|per_method| per_method.iter().map(|r| mean_trace(r)).collect())
+        .collect();
     Table {
+        traces,
         task,
         metric: if name == "test_error" {
             metric::test_error_name(task).to_string()
@@ -313,6 +312,21 @@ fn table(
         spend,
         key: name.to_string(),
     }
+}
+
+/// Mean over runs of the best SSE so far at each recorded evaluation count
+/// (powers of two, so the runs line up), over the runs that got that far.
+fn mean_trace(runs: &[Run]) -> Vec<(f64, f64)> {
+    let mut sums: std::collections::BTreeMap<u64, (f64, usize)> = Default::default();
+    for run in runs {
+        for &(evals, best) in &run.trace {
+            let entry = sums.entry(evals).or_default();
+            *entry = (entry.0 + best, entry.1 + 1);
+        }
+    }
+    sums.into_iter()
+        .map(|(evals, (sum, n))| (evals as f64, sum / n as f64))
+        .collect()
 }
 
 #[cfg(test)]

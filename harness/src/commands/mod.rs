@@ -1,60 +1,27 @@
 //! One function per subcommand: each opens what it needs (plan, store,
-//! report folder) and calls the stages in order.
+//! report folder) and calls the stages in order. Only `run` builds the plan
+//! (and so loads data); `report` and `export` read the store alone.
 
 mod datasets;
 
-use crate::cli::{self, Cli, Command, ExperimentArgs};
+use crate::cli::{Cli, Command, ExperimentArgs, ExportArgs, RunArgs};
+use crate::plan::meta::PlanMeta;
+use crate::report::Provenance;
+use crate::run::clock::Clock;
 use crate::{analysis, plan, report, run, store};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use nnbench_datasets::DataDir;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run(args) => run_experiment(args),
-        Command::Report(args) => {
-            let (plan, store, out) = open(&args, None)?;
-            let rows = plan_rows(&plan, &store)?;
-            let path = report::write(&plan, &analysis::analyse(&plan, &rows), &rows, &out)?;
-            println!("report: {}", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Export(args) => {
-            let (plan, store, out) = open(&args.experiment, None)?;
-            let rows = plan_rows(&plan, &store)?;
-            let path = args
-                .output
-                .unwrap_or_else(|| out.join(format!("results.{}", args.format.extension())));
-            store::export::write(&rows, args.format, &path)?;
-            println!("{} rows written to {}", rows.len(), path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Merge { out, stores } => {
-            let mut target = store::Store::open(&out)?;
-            for path in &stores {
-                if !path.is_file() {
-                    anyhow::bail!(
-                        "{} does not exist: name the result stores (.sqlite files) to merge",
-                        path.display()
-                    );
-                }
-                let added = target.merge_from(&store::Store::open(path)?, path)?;
-                println!("{}: {added} cells added", path.display());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Methods => {
-            for m in nnbench_methods::all() {
-                println!("{} (version {})\n  {}\n", m.name, m.version, m.summary);
-                let defaults = toml::to_string(&(m.defaults)()).unwrap_or_default();
-                for line in defaults.lines() {
-                    println!("    {line}");
-                }
-                println!();
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Run(args) if args.dry_run => dry_run(&args),
+        Command::Run(args) => run_experiment(&args),
+        Command::Report(args) => write_report(&args),
+        Command::Export(args) => export(&args),
+        Command::Merge { out, stores } => merge(&out, &stores),
+        Command::Methods => Ok(methods()),
         Command::Datasets(command) => Ok(if datasets::run(command)? {
             ExitCode::SUCCESS
         } else {
@@ -63,28 +30,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn run_experiment(args: cli::RunArgs) -> Result<ExitCode> {
-    if args.dry_run {
-        let data_dir = DataDir::resolve(args.experiment.data.data_dir.as_deref());
-        let plan = plan::build(&args.experiment.experiment, &data_dir)?;
-        let cells = args.shard.map_or(plan.cells.len(), |(i, n)| {
-            run::shard(&plan.cells, i, n).len()
-        });
-        println!(
-            "{}: {} parts, {} datasets, {} method configurations, {} cells{}",
-            plan.name,
-            plan.parts.len(),
-            plan.datasets.len(),
-            plan.methods.len(),
-            cells,
-            args.shard.map_or(String::new(), |(i, n)| format!(
-                " in shard {i}/{n} of {}",
-                plan.cells.len()
-            ))
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let (plan, mut store, out) = open(&args.experiment, args.shard)?;
+/// `harness run --dry-run`: check the experiment and count its cells.
+fn dry_run(args: &RunArgs) -> Result<ExitCode> {
+    let data_dir = DataDir::resolve(args.experiment.data.data_dir.as_deref());
+    let plan = plan::build(&args.experiment.experiment, &data_dir)?;
+    let cells = args.shard.map_or(plan.cells.len(), |(i, n)| {
+        run::shard(&plan.cells, i, n).len()
+    });
+    println!(
+        "{}: {} parts, {} datasets, {} method configurations, {} cells{}",
+        plan.name,
+        plan.parts.len(),
+        plan.datasets.len(),
+        plan.methods.len(),
+        cells,
+        args.shard.map_or(String::new(), |(i, n)| format!(
+            " in shard {i}/{n} of {}",
+            plan.cells.len()
+        ))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `harness run`: the plan's metadata into the store, the cells the store
+/// lacks, then the report.
+fn run_experiment(args: &RunArgs) -> Result<ExitCode> {
+    let e = &args.experiment;
+    let data_dir = DataDir::resolve(e.data.data_dir.as_deref());
+    let plan = plan::build(&e.experiment, &data_dir)?;
+    let out = out_dir(e, &plan.name);
+    let mut store = open_store(&store_path(e, &out, args.shard))?;
+    let meta = plan.meta();
+    store.put_plan(&meta)?;
     if args.fresh {
         let keys: Vec<String> = plan.cells.iter().map(|c| c.key.clone()).collect();
         store.delete(&keys)?;
@@ -97,9 +74,13 @@ fn run_experiment(args: cli::RunArgs) -> Result<ExitCode> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let summary = run::run(&plan, &cells, &mut store, jobs)?;
-    let rows = plan_rows(&plan, &store)?;
-    let path = report::write(&plan, &analysis::analyse(&plan, &rows), &rows, &out)?;
+    let clock = if e.deterministic {
+        Clock::Fixed
+    } else {
+        Clock::Real
+    };
+    let summary = run::run(&plan, &cells, &mut store, jobs, clock)?;
+    let path = report_from(&meta, &store, e, &out)?;
     println!(
         "{} cells: {} ran, {} were already stored, {} failed. Report: {}",
         summary.planned,
@@ -115,32 +96,109 @@ fn run_experiment(args: cli::RunArgs) -> Result<ExitCode> {
     })
 }
 
-/// The plan, its store and its output folder, with the documented defaults.
-fn open(
-    args: &ExperimentArgs,
-    shard: Option<(usize, usize)>,
-) -> Result<(plan::Plan, store::Store, PathBuf)> {
-    let data_dir = DataDir::resolve(args.data.data_dir.as_deref());
-    let plan = plan::build(&args.experiment, &data_dir)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports").join(&plan.name));
-    let store_path = args.store.clone().unwrap_or_else(|| match shard {
-        Some((i, n)) => out.join(format!("results.shard-{i}-of-{n}.sqlite")),
-        None => out.join("results.sqlite"),
-    });
-    let store = store::Store::open(&store_path)
-        .with_context(|| format!("result store {}", store_path.display()))?;
-    Ok((plan, store, out))
+/// `harness report`: from the store alone; the experiment file only names it.
+fn write_report(args: &ExperimentArgs) -> Result<ExitCode> {
+    let (meta, store, out) = open_stored(args)?;
+    let path = report_from(&meta, &store, args, &out)?;
+    println!("report: {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
-/// The stored rows of this plan's cells, in key order.
-fn plan_rows(plan: &plan::Plan, store: &store::Store) -> Result<Vec<store::Row>> {
-    let keys: std::collections::HashSet<&str> = plan.cells.iter().map(|c| c.key.as_str()).collect();
-    Ok(store
-        .rows()?
-        .into_iter()
-        .filter(|r| keys.contains(r.key.as_str()))
-        .collect())
+/// `harness export`: the results table, from the store alone.
+fn export(args: &ExportArgs) -> Result<ExitCode> {
+    let (meta, store, out) = open_stored(&args.experiment)?;
+    let records = store.records_of(&meta)?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| out.join(format!("results.{}", args.format.extension())));
+    store::export::write(&records, args.format, &path)?;
+    println!("{} rows written to {}", records.len(), path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `harness merge`: stores (e.g. shards) into one.
+fn merge(out: &Path, stores: &[PathBuf]) -> Result<ExitCode> {
+    let mut target = open_store(out)?;
+    for path in stores {
+        if !path.is_file() {
+            bail!(
+                "{} does not exist: name the result stores (.sqlite files) to merge",
+                path.display()
+            );
+        }
+        let added = target.merge_from(&open_store(path)?, path)?;
+        println!("{}: {added} cells added", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `harness methods`: every method with its parameters and defaults.
+fn methods() -> ExitCode {
+    for m in nnbench_methods::all() {
+        println!("{} (version {})\n  {}\n", m.name, m.version, m.summary);
+        let defaults = toml::to_string(&(m.defaults)()).unwrap_or_default();
+        for line in defaults.lines() {
+            println!("    {line}");
+        }
+        println!();
+    }
+    ExitCode::SUCCESS
+}
+
+/// The analysis of `meta`'s stored records, written as a report into `out`.
+fn report_from(
+    meta: &PlanMeta,
+    store: &store::Store,
+    args: &ExperimentArgs,
+    out: &Path,
+) -> Result<PathBuf> {
+    let records = store.records_of(meta)?;
+    let provenance = if args.deterministic {
+        Provenance::fixed()
+    } else {
+        Provenance::current()
+    };
+    let results = analysis::analyse(meta, &records);
+    report::write(meta, &results, &records, &provenance, out)
+}
+
+/// The stored plan an experiment file names, its store and its report folder.
+fn open_stored(args: &ExperimentArgs) -> Result<(PlanMeta, store::Store, PathBuf)> {
+    let name = plan::name_of(&args.experiment)?;
+    let out = out_dir(args, &name);
+    let path = store_path(args, &out, None);
+    if !path.is_file() {
+        bail!(
+            "{}: there is no result store at {}; run the experiment first (or name its store with --store)",
+            args.experiment.display(),
+            path.display()
+        );
+    }
+    let store = open_store(&path)?;
+    let meta = store.plan(&name)?.with_context(|| {
+        format!(
+            "{} holds no results of experiment {name:?}; run it first (or name its store with --store)",
+            path.display()
+        )
+    })?;
+    Ok((meta, store, out))
+}
+
+fn out_dir(args: &ExperimentArgs, name: &str) -> PathBuf {
+    args.out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(name))
+}
+
+/// The store the documented defaults name: OUT/results.sqlite, or a shard's own.
+fn store_path(args: &ExperimentArgs, out: &Path, shard: Option<(usize, usize)>) -> PathBuf {
+    args.store.clone().unwrap_or_else(|| match shard {
+        Some((i, n)) => out.join(format!("results.shard-{i}-of-{n}.sqlite")),
+        None => out.join("results.sqlite"),
+    })
+}
+
+fn open_store(path: &Path) -> Result<store::Store> {
+    store::Store::open(path).with_context(|| format!("result store {}", path.display()))
 }

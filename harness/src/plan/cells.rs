@@ -10,8 +10,9 @@ use nnbench_core::seed;
 use nnbench_datasets::{Dataset, Tables, sha256_hex, split};
 use std::sync::Arc;
 
-/// Bumped when the cell key's recipe changes.
-const KEY_SCHEMA: u32 = 1;
+/// Bumped when the cell key's recipe changes: 2 = core's algorithm version
+/// joined the key (and the store's records became typed).
+const KEY_SCHEMA: u32 = 2;
 
 pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
     let mut out = Vec::new();
@@ -33,6 +34,7 @@ pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
                             "master_seed": part.seed,
                             "method": method.name,
                             "version": method.version,
+                            "core": nnbench_core::ALGORITHM_VERSION,
                             "params": method.params_json,
                             "repetition": repetition,
                             "fold": fold,

@@ -23,6 +23,14 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// A short name for tables: `authors` or `kfold10`.
+    pub fn short(&self) -> String {
+        match self {
+            Protocol::Authors { .. } => "authors".into(),
+            Protocol::Kfold { folds, .. } => format!("kfold{folds}"),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Protocol::Authors { repetitions } => {

@@ -5,6 +5,7 @@
 
 mod cells;
 pub mod experiment;
+pub mod meta;
 mod methods;
 pub mod metric;
 pub mod published;
@@ -15,6 +16,7 @@ use experiment::{Protocol, Source, read_all};
 use nnbench_core::{Budget, Method};
 use nnbench_datasets::{DataDir, Dataset, ReadOptions, Registry, Scaling, load, sha256_hex};
 use published::Published;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,7 +32,9 @@ pub struct Plan {
     pub cells: Vec<Cell>,
 }
 
-/// One experiment file's settings: included files keep their own.
+/// One experiment file's settings: included files keep their own. Stored
+/// whole with the plan's metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Part {
     pub name: String,
     pub title: String,
@@ -51,7 +55,7 @@ pub struct Part {
 }
 
 /// One point of a one-parameter grid: which grid, its parameter and value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
     /// The grid's name: the method's label base and the parameter.
     pub grid: String,
@@ -60,7 +64,7 @@ pub struct SweepPoint {
 }
 
 /// How a part's report tests its methods, checked against its methods and datasets.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestSettings {
     /// Index into the part's methods.
     pub control: usize,
@@ -147,6 +151,14 @@ pub fn build(path: &Path, data_dir: &DataDir) -> Result<Plan> {
     plan.cells
         .sort_by(|a, b| (&a.key, a.part).cmp(&(&b.key, b.part)));
     Ok(plan)
+}
+
+/// The experiment's name (its top file's `name`), read without loading any data.
+pub fn name_of(path: &Path) -> Result<String> {
+    let sources = read_all(path)?;
+    let top = sources.last().expect("read_all returns the top file last");
+    check_name(top)?;
+    Ok(top.raw.name.get_ref().clone())
 }
 
 fn check_name(source: &Source) -> Result<()> {

@@ -3,20 +3,27 @@
 
 use super::experiment::{PublishedTable, Source};
 use anyhow::{Context, Result, anyhow};
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// (metric, dataset id, method label) -> published value, and the papers'
-/// AVERAGE rows with the datasets they cover.
-#[derive(Debug, Clone, Default)]
+/// AVERAGE rows with the datasets they cover. Stored with the plan, so the
+/// keys are text (`key`) and the maps ordered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Published {
-    values: HashMap<(String, String, String), f64>,
+    values: BTreeMap<String, f64>,
     /// Several tables may give the same metric (one per task): one entry each.
-    averages: HashMap<(String, String), Vec<Average>>,
+    averages: BTreeMap<String, Vec<Average>>,
+}
+
+/// One text key for a tuple of names (a tab never occurs in them).
+fn key(parts: &[&str]) -> String {
+    parts.join("\t")
 }
 
 /// A paper's AVERAGE row entry: its value, how many datasets the paper
 /// averaged, and which of them this experiment has (by id).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Average {
     pub value: f64,
     pub datasets: usize,
@@ -25,15 +32,14 @@ pub struct Average {
 
 impl Published {
     pub fn get(&self, metric: &str, dataset: &str, label: &str) -> Option<f64> {
-        let key = (metric.to_string(), dataset.to_string(), label.to_string());
-        self.values.get(&key).copied()
+        self.values.get(&key(&[metric, dataset, label])).copied()
     }
 
     /// The paper's AVERAGE for `metric` and `label` from the table that
     /// shares datasets with `datasets` (ids), if any.
     pub fn average(&self, metric: &str, label: &str, datasets: &[String]) -> Option<&Average> {
         self.averages
-            .get(&(metric.to_string(), label.to_string()))?
+            .get(&key(&[metric, label]))?
             .iter()
             .find(|a| a.matched.iter().any(|m| datasets.contains(m)))
     }
@@ -88,12 +94,13 @@ impl Published {
                             line + 2
                         )
                     })?;
-                    let key = (table.metric.clone(), label.to_string());
                     match &id {
                         Some(id) => {
-                            out.values.insert((key.0, id.clone(), key.1), v);
+                            out.values.insert(key(&[&table.metric, id, label]), v);
                         }
-                        None => average_row.get_or_insert_with(Vec::new).push((key, v)),
+                        None => average_row
+                            .get_or_insert_with(Vec::new)
+                            .push((key(&[&table.metric, label]), v)),
                     }
                 }
                 matched.extend(id);

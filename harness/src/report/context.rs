@@ -4,12 +4,13 @@
 
 use super::format::{number, p_value, signed, slug, title_case};
 use super::plots;
-use super::provenance::{machine, utc_now};
-use crate::analysis::compare::{self, Outcome, Tests};
+use super::provenance::Provenance;
+use crate::analysis::compare::{Outcome, Tests};
 use crate::analysis::ledger::{self, Ledger};
 use crate::analysis::{PartResults, Stat, Table};
-use crate::plan::{Part, Plan};
-use crate::store::Row;
+use crate::plan::Part;
+use crate::plan::meta::PlanMeta;
+use crate::store::record::CellRecord;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -17,7 +18,7 @@ use serde::Serialize;
 pub struct ReportView {
     pub title: String,
     pub version: &'static str,
-    pub commit: &'static str,
+    pub commit: String,
     pub machine: String,
     pub date: String,
     pub file: String,
@@ -40,7 +41,7 @@ pub struct PartView {
     pub tables: Vec<TableView>,
     /// Run time and parameter sweeps.
     pub figures: Vec<Figure>,
-    pub failed: Vec<Row>,
+    pub failed: Vec<CellRecord>,
     /// (method, "choice (n cells)", ...) for tuned methods.
     pub tuning: Vec<(String, String)>,
     pub methods: Vec<MethodView>,
@@ -104,7 +105,7 @@ pub struct Figure {
 #[derive(Serialize)]
 pub struct MethodView {
     pub label: String,
-    pub name: &'static str,
+    pub name: String,
     pub version: u32,
     pub params: String,
 }
@@ -120,7 +121,11 @@ pub struct DatasetView {
     pub notes: String,
 }
 
-pub fn build(plan: &Plan, results: &[PartResults]) -> Result<ReportView> {
+pub fn build(
+    plan: &PlanMeta,
+    results: &[PartResults],
+    provenance: &Provenance,
+) -> Result<ReportView> {
     let title = results
         .iter()
         .find(|r| r.name == plan.name)
@@ -128,10 +133,10 @@ pub fn build(plan: &Plan, results: &[PartResults]) -> Result<ReportView> {
     Ok(ReportView {
         title,
         version: env!("CARGO_PKG_VERSION"),
-        commit: env!("NNBENCH_COMMIT"),
-        machine: machine(),
-        date: utc_now(),
-        file: plan.file.display().to_string(),
+        commit: provenance.commit.clone(),
+        machine: provenance.machine.clone(),
+        date: provenance.date.clone(),
+        file: plan.file.clone(),
         parts: plan
             .parts
             .iter()
@@ -141,7 +146,7 @@ pub fn build(plan: &Plan, results: &[PartResults]) -> Result<ReportView> {
     })
 }
 
-fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
+fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> {
     let labels: Vec<String> = part
         .methods
         .iter()
@@ -150,7 +155,8 @@ fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
     let tables = r
         .tables
         .iter()
-        .map(|t| table_view(&r.name, part, t))
+        .zip(&r.tests)
+        .map(|(t, tests)| table_view(&r.name, part, t, tests))
         .collect::<Result<Vec<_>>>()?;
     let mut figures = Vec::new();
     if let Some(f) = time_figure(plan, part, r)? {
@@ -192,7 +198,7 @@ fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
                 let c = &plan.methods[m];
                 MethodView {
                     label: c.label.clone(),
-                    name: c.name,
+                    name: c.name.clone(),
                     version: c.version,
                     params: c.params_json.clone(),
                 }
@@ -203,12 +209,11 @@ fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
             .iter()
             .map(|(d, protocol)| {
                 let ds = &plan.datasets[*d];
-                let full = ds.full();
                 DatasetView {
                     id: ds.id.clone(),
                     task: ds.task.as_str(),
-                    rows: full.rows(),
-                    features: full.d,
+                    rows: ds.rows,
+                    features: ds.features,
                     protocol: protocol.describe(),
                     hash: ds.content_hash[..12].to_string(),
                     notes: summarise_notes(&ds.notes),
@@ -218,7 +223,7 @@ fn part_view(plan: &Plan, part: &Part, r: &PartResults) -> Result<PartView> {
     })
 }
 
-fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
+fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<TableView> {
     let id = slug(&format!("{part_name}-{}-{}", t.task.as_str(), t.metric));
     let unit = if t.metric == "class_error_pct" {
         " (%)"
@@ -236,7 +241,6 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
         title_case(t.task.as_str()),
         t.metric
     );
-    let tests = compare::tests(t, &part.tests, part.seed);
     let summaries = method_summaries(t, &tests);
     let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
     let mut figures = Vec::new();
@@ -283,12 +287,12 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
                 file: format!("plots/{id}-box-{}.svg", slug(name)),
                 svg: plots::boxes(name, &t.metric, &t.methods, &runs)?,
             });
-            let curves: Vec<Vec<(f64, f64)>> = t.runs[row].iter().map(|r| mean_trace(r)).collect();
+            let curves = &t.traces[row];
             if curves.iter().any(|c| !c.is_empty()) {
                 convergence.push(Figure {
                     title: format!("{name}: best training SSE so far, mean over runs"),
                     file: format!("plots/{id}-convergence-{}.svg", slug(name)),
-                    svg: plots::convergence(name, &t.methods, &curves)?,
+                    svg: plots::convergence(name, &t.methods, curves)?,
                 });
             }
         }
@@ -341,21 +345,6 @@ fn table_view(part_name: &str, part: &Part, t: &Table) -> Result<TableView> {
         boxes,
         convergence,
     })
-}
-
-/// Mean over runs of the best SSE so far at each recorded evaluation count
-/// (powers of two, so the runs line up), over the runs that got that far.
-fn mean_trace(runs: &[crate::analysis::Run]) -> Vec<(f64, f64)> {
-    let mut sums: std::collections::BTreeMap<u64, (f64, usize)> = Default::default();
-    for run in runs {
-        for &(evals, best) in &run.trace {
-            let entry = sums.entry(evals).or_default();
-            *entry = (entry.0 + best, entry.1 + 1);
-        }
-    }
-    sums.into_iter()
-        .map(|(evals, (sum, n))| (evals as f64, sum / n as f64))
-        .collect()
 }
 
 fn long_rows(t: &Table) -> Vec<LongRow> {
@@ -561,9 +550,9 @@ fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
 
 /// Mean run time per method on one dataset: the chosen one, else the one
 /// with most rows (Tsoulos et al. Fig 3).
-fn time_figure(plan: &Plan, part: &Part, r: &PartResults) -> Result<Option<Figure>> {
+fn time_figure(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<Option<Figure>> {
     let chosen = part.tests.time_dataset.or_else(|| {
-        (0..part.datasets.len()).max_by_key(|&i| plan.datasets[part.datasets[i].0].full().rows())
+        (0..part.datasets.len()).max_by_key(|&i| plan.datasets[part.datasets[i].0].rows)
     });
     let Some(i) = chosen else { return Ok(None) };
     let id = &plan.datasets[part.datasets[i].0].id;
@@ -595,7 +584,7 @@ fn time_figure(plan: &Plan, part: &Part, r: &PartResults) -> Result<Option<Figur
 
 /// One line plot per one-parameter grid and test-error table: the average
 /// over datasets of the mean error at each value (Tsoulos et al. Figs 4-6).
-fn sweep_figures(plan: &Plan, part: &Part, r: &PartResults) -> Result<Vec<Figure>> {
+fn sweep_figures(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<Vec<Figure>> {
     let mut grids: Vec<&str> = part
         .methods
         .iter()

@@ -1,5 +1,7 @@
-//! Writing a report: the context from `view`, rendered through the minijinja
-//! templates in templates/, into reports/<name>/: index.html (one
+//! Writing a report: the context (`context`: every number formatted, every
+//! figure drawn) rendered through the minijinja templates in templates/;
+//! every file is rendered to bytes first, then written atomically into
+//! reports/<name>/: index.html (one
 //! self-contained file, figures inline), report.md (figures as files in
 //! plots/), report.tex, tables/*.csv and *.tex, and results.csv.
 
@@ -9,9 +11,12 @@ mod plots;
 mod provenance;
 mod tables;
 
+pub use provenance::Provenance;
+
 use crate::analysis::PartResults;
-use crate::plan::Plan;
-use crate::store::{Row, export};
+use crate::plan::meta::PlanMeta;
+use crate::store::export;
+use crate::store::record::CellRecord;
 use anyhow::{Context, Result};
 use context::{PartView, TableView};
 use serde::Serialize;
@@ -31,18 +36,32 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("table.tex", include_str!("../../../templates/table.tex.j2")),
 ];
 
-/// Writes every file of the report into `out`; returns index.html's path.
-pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> Result<PathBuf> {
-    for dir in [out.to_path_buf(), out.join("plots"), out.join("tables")] {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create the report folder {}", dir.display()))?;
+/// Renders every file of the report, then writes each into `out`
+/// atomically; returns index.html's path.
+pub fn write(
+    plan: &PlanMeta,
+    results: &[PartResults],
+    records: &[CellRecord],
+    provenance: &Provenance,
+    out: &Path,
+) -> Result<PathBuf> {
+    for (file, bytes) in render_all(plan, results, records, provenance)? {
+        export::write_atomic(&out.join(file), &bytes)?;
     }
-    export::write(rows, export::Format::Csv, &out.join("results.csv"))?;
-    let view = context::build(plan, results)?;
+    Ok(out.join("index.html"))
+}
+
+/// Every file of the report as (path inside the report folder, bytes).
+fn render_all(
+    plan: &PlanMeta,
+    results: &[PartResults],
+    records: &[CellRecord],
+    provenance: &Provenance,
+) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let csv = |df| export::encode(df, export::Format::Csv);
+    let mut files = vec![(PathBuf::from("results.csv"), csv(export::frame(records)?)?)];
+    let view = context::build(plan, results, provenance)?;
     let env = environment()?;
-    let put = |file: PathBuf, text: &str| {
-        std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))
-    };
     for part in &view.parts {
         let figures = part.figures.iter();
         let table_figures = part
@@ -50,25 +69,23 @@ pub fn write(plan: &Plan, results: &[PartResults], rows: &[Row], out: &Path) -> 
             .iter()
             .flat_map(|t| t.figures.iter().chain(&t.boxes).chain(&t.convergence));
         for figure in figures.chain(table_figures) {
-            put(out.join(&figure.file), &figure.svg)?;
+            files.push((figure.file.clone().into(), figure.svg.clone().into_bytes()));
         }
         for table in &part.tables {
-            let csv = out.join("tables").join(format!("{}.csv", table.id));
-            export::write_frame(tables::table_frame(&table.long)?, export::Format::Csv, &csv)?;
-            let methods = out.join("tables").join(format!("{}-methods.csv", table.id));
-            export::write_frame(
-                tables::summary_frame(&table.summaries)?,
-                export::Format::Csv,
-                &methods,
-            )?;
+            let at = |suffix: &str| Path::new("tables").join(format!("{}{suffix}", table.id));
+            files.push((at(".csv"), csv(tables::table_frame(&table.long)?)?));
+            files.push((
+                at("-methods.csv"),
+                csv(tables::summary_frame(&table.summaries)?)?,
+            ));
             let tex = render(&env, "table.tex", &TableContext { table, part })?;
-            put(out.join("tables").join(format!("{}.tex", table.id)), &tex)?;
+            files.push((at(".tex"), tex.into_bytes()));
         }
     }
     for name in ["report.md", "index.html", "report.tex"] {
-        put(out.join(name), &render(&env, name, &view)?)?;
+        files.push((name.into(), render(&env, name, &view)?.into_bytes()));
     }
-    Ok(out.join("index.html"))
+    Ok(files)
 }
 
 /// What table.tex sees when rendered on its own (report.tex includes it in its loop).

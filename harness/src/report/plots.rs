@@ -254,23 +254,6 @@ pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) 
     })
 }
 
-/// Methods whose mean ranks differ by less than `cd`, as maximal runs of
-/// the rank order: (first, last) positions in `order` (Demsar's thick bars).
-pub fn cliques(sorted_ranks: &[f64], cd: f64) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for i in 0..sorted_ranks.len() {
-        let mut j = i;
-        while j + 1 < sorted_ranks.len() && sorted_ranks[j + 1] - sorted_ranks[i] < cd {
-            j += 1;
-        }
-        // Keep a run only if it has two members and no earlier run contains it.
-        if j > i && out.last().is_none_or(|&(_, end)| end < j) {
-            out.push((i, j));
-        }
-    }
-    out
-}
-
 /// Demsar's critical-difference diagram: the rank axis (1 = best, on the
 /// left), each method at its mean rank, and bars joining methods whose
 /// ranks differ by less than the CD. Each method's group carries
@@ -281,7 +264,7 @@ pub fn cd_diagram(labels: &[String], mean_ranks: &[f64], cd: f64, alpha: f64) ->
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&a, &b| mean_ranks[a].total_cmp(&mean_ranks[b]));
     let sorted: Vec<f64> = order.iter().map(|&m| mean_ranks[m]).collect();
-    let groups = cliques(&sorted, cd);
+    let groups = crate::analysis::compare::cliques(&sorted, cd);
     let (width, left, right) = (760.0, 150.0, 610.0);
     let x = |rank: f64| left + (rank - 1.0) / (k.max(2) - 1) as f64 * (right - left);
     let label_rows = k.div_ceil(2);
@@ -426,14 +409,6 @@ mod tests {
             let doc = parses(&text);
             assert!(doc.descendants().any(|n| n.has_tag_name("text")), "no text");
         }
-    }
-
-    #[test]
-    fn cliques_join_ranks_closer_than_the_cd() {
-        assert_eq!(cliques(&[1.0, 1.5, 3.0, 3.2], 1.0), vec![(0, 1), (2, 3)]);
-        assert_eq!(cliques(&[1.0, 1.9, 2.8], 1.0), vec![(0, 1), (1, 2)]);
-        assert_eq!(cliques(&[1.0, 2.0, 3.0], 0.5), vec![]);
-        assert_eq!(cliques(&[1.0, 1.1, 1.2], 1.0), vec![(0, 2)]);
     }
 
     #[test]

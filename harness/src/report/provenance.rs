@@ -1,7 +1,37 @@
-//! Where and when a report was made: the machine and the date.
+//! Where and when a report was made: the build, the machine and the date,
+//! read once per report; or fixed values, so a test can compare a whole
+//! report byte for byte (`--deterministic`).
+
+/// What a report says about where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub commit: String,
+    pub machine: String,
+    pub date: String,
+}
+
+impl Provenance {
+    /// This build, this machine, now.
+    pub fn current() -> Provenance {
+        Provenance {
+            commit: env!("NNBENCH_COMMIT").to_string(),
+            machine: machine(),
+            date: utc_now(),
+        }
+    }
+
+    /// The same on every machine and day.
+    pub fn fixed() -> Provenance {
+        Provenance {
+            commit: "fixed".into(),
+            machine: "a fixed machine".into(),
+            date: "2000-01-01 00:00 UTC".into(),
+        }
+    }
+}
 
 /// "Model name, N cores, OS/arch", read once per report.
-pub fn machine() -> String {
+fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|text| {
@@ -20,7 +50,7 @@ pub fn machine() -> String {
 }
 
 /// The current UTC time as YYYY-MM-DD HH:MM UTC (civil-from-days, Hinnant).
-pub fn utc_now() -> String {
+fn utc_now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64;

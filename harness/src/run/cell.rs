@@ -1,47 +1,41 @@
 //! Running one cell: its fold of the data, scaled on the training part only,
 //! the method trained on a counting problem, metrics on both parts. Pure
-//! apart from the clocks: the same cell gives the same row (timings aside).
+//! apart from the clock: the same cell gives the same record (timings aside).
 
-use super::clock::cpu_seconds;
-use super::fit::problem_for;
+use super::clock::Clock;
+use super::fit::{problem_for, score, settle};
 use super::tune;
-use crate::plan::experiment::Protocol;
 use crate::plan::{Cell, Plan, Split};
-use crate::store::Row;
-use nnbench_core::{Patterns, Seeds, metrics};
-use nnbench_datasets::{Scaler, Table, Tables, Task};
+use crate::store::record::{CellMetrics, CellRecord, PartScores, Status, Tuned};
+use nnbench_core::{Patterns, Seeds, Spent};
+use nnbench_datasets::{Scaler, Table, Tables};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::time::Instant;
 
-pub fn run(plan: &Plan, cell: &Cell) -> Row {
+pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     let part = &plan.parts[cell.part];
     let ds = &plan.datasets[cell.dataset];
     let config = &plan.methods[cell.method];
-    let mut row = Row {
+    let mut record = CellRecord {
         key: cell.key.clone(),
         part: part.name.clone(),
         dataset: ds.id.clone(),
-        task: ds.task.as_str().into(),
+        task: ds.task,
         method: config.name.into(),
         label: config.label.clone(),
         params: config.params_json.clone(),
-        protocol: match cell.protocol {
-            Protocol::Authors { .. } => "authors".into(),
-            Protocol::Kfold { folds, .. } => format!("kfold{folds}"),
-        },
-        scaling: part.scaling.as_str().into(),
+        protocol: cell.protocol,
+        scaling: part.scaling,
         repetition: cell.repetition as i64,
         fold: cell.fold as i64,
         seed: cell.seed,
         split_hash: cell.split_hash.clone(),
-        status: "ok".into(),
+        status: Status::Failed,
         error: String::new(),
-        stop_reason: String::new(),
+        stop_reason: None,
         test_error: f64::NAN,
         train_error: f64::NAN,
-        metrics: "{}".into(),
-        objective_evals: 0,
-        gradient_evals: 0,
+        metrics: None,
+        spent: Spent::default(),
         wall_s: 0.0,
         cpu_s: 0.0,
     };
@@ -57,9 +51,9 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
             (full.select(&train_rows), full.select(&test_rows))
         }
     };
-    let (wall, cpu) = (Instant::now(), cpu_seconds());
-    // Tuning time counts in the cell's time: it is part of what the method costs.
-    // It sees the unscaled training part and scales its own inner part.
+    let timer = clock.start();
+    // Tuning time and spend count in the cell's: they are part of what the
+    // method costs. It sees the unscaled training part and scales its own inner part.
     let choice = (!config.candidates.is_empty()).then(|| {
         catch_unwind(AssertUnwindSafe(|| {
             tune::choose(
@@ -75,88 +69,78 @@ pub fn run(plan: &Plan, cell: &Cell) -> Row {
     Scaler::fit_apply(part.scaling, &mut train, &mut test);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (train_p, test_p) = (patterns(&train), patterns(&test));
-    let (method, tuned) = match choice {
-        None => (config.method.as_ref(), serde_json::Value::Null),
+    let (method, tuned, tuning_spent) = match choice {
+        None => (config.method.as_ref(), None, Spent::default()),
         Some(Ok(c)) => (
             c.method,
-            serde_json::json!({ "chosen": serde_json::from_str::<serde_json::Value>(&c.chosen).unwrap_or_default(), "validation_errors": c.errors }),
+            Some(Tuned {
+                chosen: serde_json::from_str(&c.chosen).unwrap_or_default(),
+                validation_errors: c.errors,
+            }),
+            c.spent,
         ),
-        Some(Err(_)) => {
-            row.status = "failed".into();
-            row.error = "a tuning candidate panicked".into();
-            return row;
+        Some(Err(panic)) => {
+            (record.wall_s, record.cpu_s) = timer.elapsed();
+            record.error = format!("a tuning candidate panicked: {}", panic_message(&*panic));
+            return record;
         }
     };
     let mut problem = problem_for(method, &train_p, ds.task, &train, part.budget);
     let trained = catch_unwind(AssertUnwindSafe(|| {
         method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed))
     }));
-    row.wall_s = wall.elapsed().as_secs_f64();
-    row.cpu_s = cpu_seconds() - cpu;
+    (record.wall_s, record.cpu_s) = timer.elapsed();
     let spent = problem.spent();
-    row.objective_evals = spent.objective_evals as i64;
-    row.gradient_evals = spent.gradient_evals as i64;
+    record.spent = Spent {
+        objective_evals: spent.objective_evals + tuning_spent.objective_evals,
+        gradient_evals: spent.gradient_evals + tuning_spent.gradient_evals,
+    };
     let trained = match trained {
         Ok(t) => t,
         Err(panic) => {
-            row.status = "failed".into();
-            row.error = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "the method panicked".into());
-            return row;
+            record.error = panic_message(&*panic);
+            return record;
         }
     };
-    row.stop_reason = trained.stop.as_str().into();
-    let outputs = (
-        trained.model.outputs(&train_p),
-        trained.model.outputs(&test_p),
-    );
-    let (test_m, train_m) = match ds.task {
-        Task::Classification => {
-            let labels = train.class_labels();
-            let te = metrics::classification(&outputs.1, &test.y, &labels);
-            let tr = metrics::classification(&outputs.0, &train.y, &labels);
-            row.test_error = te.class_error_pct;
-            row.train_error = tr.class_error_pct;
-            (serde_json::to_value(te), serde_json::to_value(tr))
-        }
-        Task::Regression => {
-            let te = metrics::regression(&outputs.1, &test.y);
-            let tr = metrics::regression(&outputs.0, &train.y);
-            row.test_error = te.mse;
-            row.train_error = tr.mse;
-            (serde_json::to_value(te), serde_json::to_value(tr))
-        }
+    let model = trained.model.as_ref();
+    let outputs = (model.outputs(&train_p), model.outputs(&test_p));
+    let stop = settle(trained.stop, &problem, &outputs.0);
+    record.stop_reason = Some(stop);
+    let labels = train.class_labels();
+    let part_scores = |outputs: &[f64], table: &Table, data: &Patterns| PartScores {
+        scores: score(ds.task, outputs, &table.y, &labels),
+        loss: model.loss(data),
     };
-    let with_loss = |m: Result<serde_json::Value, _>, data: &Patterns| {
-        let mut m = m.unwrap_or_default();
-        if let (Some(loss), Some(object)) = (trained.model.loss(data), m.as_object_mut()) {
-            object.insert("loss".into(), loss.into());
-        }
-        m
+    let metrics = CellMetrics {
+        test: part_scores(&outputs.1, &test, &test_p),
+        train: part_scores(&outputs.0, &train, &train_p),
+        notes: model
+            .notes()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        trace: problem.trace().to_vec(),
+        tuned,
     };
-    let notes: serde_json::Map<String, serde_json::Value> = trained
-        .model
-        .notes()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.into()))
-        .collect();
-    row.metrics = serde_json::json!({
-        "test": with_loss(test_m, &test_p),
-        "train": with_loss(train_m, &train_p),
-        "notes": notes,
-        "trace": problem.trace(),
-        "tuned": tuned,
-    })
-    .to_string();
-    if !row.test_error.is_finite() {
-        row.status = "failed".into();
-        row.error = format!(
+    record.test_error = metrics.test.scores.error();
+    record.train_error = metrics.train.scores.error();
+    record.metrics = Some(metrics);
+    if record.test_error.is_finite() {
+        record.status = Status::Ok;
+    } else {
+        record.error = format!(
             "the model's test error is {} (stop reason {})",
-            row.test_error, row.stop_reason
+            record.test_error,
+            stop.as_str()
         );
     }
-    row
+    record
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the method panicked".into())
 }

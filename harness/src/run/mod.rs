@@ -3,7 +3,7 @@
 //! each to the store at once in its own transaction.
 
 mod cell;
-mod clock;
+pub mod clock;
 mod fit;
 pub mod progress;
 pub mod tune;
@@ -11,6 +11,7 @@ pub mod tune;
 use crate::plan::{Cell, Plan};
 use crate::store::Store;
 use anyhow::{Context, Result};
+use clock::Clock;
 use progress::Progress;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +35,13 @@ pub fn shard(cells: &[Cell], index: usize, count: usize) -> Vec<&Cell> {
         .collect()
 }
 
-pub fn run(plan: &Plan, cells: &[&Cell], store: &mut Store, jobs: usize) -> Result<Summary> {
+pub fn run(
+    plan: &Plan,
+    cells: &[&Cell],
+    store: &mut Store,
+    jobs: usize,
+    clock: Clock,
+) -> Result<Summary> {
     let finished = store.finished()?;
     // Two parts of an experiment may share a cell; it runs once.
     let mut seen = std::collections::HashSet::new();
@@ -70,13 +77,13 @@ pub fn run(plan: &Plan, cells: &[&Cell], store: &mut Store, jobs: usize) -> Resu
                 pending.par_iter().for_each_with(tx, |tx, cell| {
                     if !stop.load(Ordering::Relaxed) {
                         // A send fails only once the receiver stopped on a store error.
-                        let _ = tx.send(cell::run(plan, cell));
+                        let _ = tx.send(cell::run(plan, cell, clock));
                     }
                 })
             })
         });
         for row in rx {
-            if row.status != "ok" {
+            if !row.is_ok() {
                 summary.failed += 1;
                 eprintln!(
                     "harness: cell failed: {} on {}, repetition {}, fold {}: {}",

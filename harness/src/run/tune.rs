@@ -5,9 +5,9 @@
 //! the whole training part. Its version is `TUNE_PROCEDURE` in plan/methods.rs, which
 //! is part of every tuned cell's key.
 
-use super::fit::problem_for;
+use super::fit::{problem_for, score};
 use crate::plan::MethodConfig;
-use nnbench_core::{Budget, Method, Patterns, Seeds, metrics, seed};
+use nnbench_core::{Budget, Method, Patterns, Seeds, Spent, seed};
 use nnbench_datasets::{Scaler, Scaling, Table, Task, split::holdout};
 
 pub struct Choice<'a> {
@@ -16,6 +16,8 @@ pub struct Choice<'a> {
     pub chosen: String,
     /// Every candidate's validation error, in grid order.
     pub errors: Vec<f64>,
+    /// What training every candidate spent, added to the cell's spend.
+    pub spent: Spent,
 }
 
 /// The inner and validation parts of the unscaled `train`, scaled by a
@@ -55,6 +57,7 @@ pub fn choose<'a>(
     let labels = train.class_labels();
     // Common random numbers: every candidate starts from the same stream.
     let run_seed = seed::derive(seed_value, &["tune", "train"]);
+    let mut spent = Spent::default();
     let errors: Vec<f64> = config
         .candidates
         .iter()
@@ -62,13 +65,10 @@ pub fn choose<'a>(
             // The whole training part's labels: a class may be missing from the inner part.
             let mut problem = problem_for(method.as_ref(), &inner_p, task, train, budget);
             let trained = method.train(&mut problem, Seeds::new(run_seed, run_seed));
+            spent.objective_evals += problem.spent().objective_evals;
+            spent.gradient_evals += problem.spent().gradient_evals;
             let outputs = trained.model.outputs(&validation_p);
-            let error = match task {
-                Task::Classification => {
-                    metrics::classification(&outputs, &validation.y, &labels).class_error_pct
-                }
-                Task::Regression => metrics::regression(&outputs, &validation.y).mse,
-            };
+            let error = score(task, &outputs, &validation.y, &labels).error();
             if error.is_finite() {
                 error
             } else {
@@ -81,6 +81,7 @@ pub fn choose<'a>(
         method: config.candidates[best].1.as_ref(),
         chosen: config.candidates[best].0.clone(),
         errors,
+        spent,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The results table: one row per cell of the plan, sorted by cell key, as a
 //! polars DataFrame written to CSV or Parquet for users' own analysis.
 
-use super::Row;
+use super::record::CellRecord;
 use anyhow::{Context as _, Result};
 use polars::prelude::{Column, CsvWriter, DataFrame, NamedFrom, ParquetWriter, SerWriter, Series};
 use std::path::Path;
@@ -30,7 +30,7 @@ where
 }
 
 /// Columns in a fixed order; `rows` must already be sorted by key.
-pub fn frame(rows: &[Row]) -> Result<DataFrame> {
+pub fn frame(rows: &[CellRecord]) -> Result<DataFrame> {
     let (name, variant): (Vec<&str>, Vec<&str>) = rows
         .iter()
         .map(|r| r.dataset.split_once('/').unwrap_or((&r.dataset, "")))
@@ -44,19 +44,25 @@ pub fn frame(rows: &[Row]) -> Result<DataFrame> {
         column("method", rows, |r| r.method.as_str()),
         column("label", rows, |r| r.label.as_str()),
         column("params", rows, |r| r.params.as_str()),
-        column("protocol", rows, |r| r.protocol.as_str()),
+        column("protocol", rows, |r| r.protocol.short()),
         column("scaling", rows, |r| r.scaling.as_str()),
         column("repetition", rows, |r| r.repetition),
         column("fold", rows, |r| r.fold),
         column("seed", rows, |r| r.seed),
         column("split_hash", rows, |r| r.split_hash.as_str()),
         column("status", rows, |r| r.status.as_str()),
-        column("stop_reason", rows, |r| r.stop_reason.as_str()),
+        column("stop_reason", rows, |r| {
+            r.stop_reason.map_or("", |s| s.as_str())
+        }),
         column("test_error", rows, |r| r.test_error),
         column("train_error", rows, |r| r.train_error),
-        column("metrics", rows, |r| r.metrics.as_str()),
-        column("objective_evals", rows, |r| r.objective_evals),
-        column("gradient_evals", rows, |r| r.gradient_evals),
+        column("metrics", rows, |r| {
+            r.metrics.as_ref().map_or(String::new(), |m| {
+                serde_json::to_string(m).unwrap_or_default()
+            })
+        }),
+        column("objective_evals", rows, |r| r.spent.objective_evals),
+        column("gradient_evals", rows, |r| r.spent.gradient_evals),
         column("wall_s", rows, |r| r.wall_s),
         column("cpu_s", rows, |r| r.cpu_s),
         column("error", rows, |r| r.error.as_str()),
@@ -64,23 +70,33 @@ pub fn frame(rows: &[Row]) -> Result<DataFrame> {
     DataFrame::new(rows.len(), columns).context("cannot build the results table")
 }
 
-pub fn write(rows: &[Row], format: Format, path: &Path) -> Result<()> {
-    write_frame(frame(rows)?, format, path)
+/// The results table of `records`, written atomically.
+pub fn write(records: &[CellRecord], format: Format, path: &Path) -> Result<()> {
+    write_atomic(path, &encode(frame(records)?, format)?)
 }
 
-pub fn write_frame(mut df: DataFrame, format: Format, path: &Path) -> Result<()> {
+/// A frame as the bytes of a file of `format`.
+pub fn encode(mut df: DataFrame, format: Format) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match format {
+        Format::Csv => CsvWriter::new(&mut bytes).finish(&mut df),
+        Format::Parquet => ParquetWriter::new(&mut bytes).finish(&mut df).map(drop),
+    }
+    .context("cannot encode a table")?;
+    Ok(bytes)
+}
+
+/// The one way nnbench writes a file: beside the target, then renamed, so
+/// a reader (or a crash) never leaves half a file under its name.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    // Written beside the target and renamed, so a reader never sees half a file.
-    let partial = path.with_extension(format!("{}.partial", format.extension()));
-    let mut file = std::fs::File::create(&partial)
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    std::fs::write(&partial, bytes)
         .with_context(|| format!("cannot write {}", partial.display()))?;
-    match format {
-        Format::Csv => CsvWriter::new(&mut file).finish(&mut df),
-        Format::Parquet => ParquetWriter::new(&mut file).finish(&mut df).map(drop),
-    }
-    .with_context(|| format!("cannot write {}", partial.display()))?;
     std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

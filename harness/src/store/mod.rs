@@ -1,43 +1,21 @@
 //! The durable record: one SQLite row per finished cell, each written in its
 //! own transaction the moment the cell finishes, so a crash or kill loses at
-//! most the cells in flight. Analysis and reports read only from here.
+//! most the cells in flight, and the plan's metadata, written before the
+//! first cell, so analysis and reports read only from here: a merged store
+//! can be reported on a machine without the data.
 
 pub mod export;
+pub mod record;
 
+use crate::plan::meta::PlanMeta;
 use anyhow::{Context, Result, bail};
+use record::{CellRecord, Column, Status};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
-/// Everything recorded about one cell. `key` identifies it; the rest is
-/// what the run produced, plus the labels reports group by.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Row {
-    pub key: String,
-    pub part: String,
-    pub dataset: String,
-    pub task: String,
-    pub method: String,
-    pub label: String,
-    pub params: String,
-    pub protocol: String,
-    pub scaling: String,
-    pub repetition: i64,
-    pub fold: i64,
-    pub seed: u64,
-    pub split_hash: String,
-    /// "ok" or "failed".
-    pub status: String,
-    pub error: String,
-    pub stop_reason: String,
-    pub test_error: f64,
-    pub train_error: f64,
-    /// JSON: {"test": {...}, "train": {...}}.
-    pub metrics: String,
-    pub objective_evals: i64,
-    pub gradient_evals: i64,
-    pub wall_s: f64,
-    pub cpu_s: f64,
-}
+/// The layout of the tables, in SQLite's `user_version`: 2 = typed records
+/// (JSON metrics struct, protocol as JSON) and the `plans` table.
+const SCHEMA: i32 = 2;
 
 const COLUMNS: &str = "key, part, dataset, task, method, label, params, protocol, scaling, repetition, fold, seed, \
      split_hash, status, error, stop_reason, test_error, train_error, metrics, objective_evals, gradient_evals, wall_s, cpu_s";
@@ -57,19 +35,80 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL: a reader (report) never blocks the runner, and a committed row
         // survives a kill of the process.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS cells (
-                key TEXT PRIMARY KEY, part TEXT NOT NULL, dataset TEXT NOT NULL, task TEXT NOT NULL,
-                method TEXT NOT NULL, label TEXT NOT NULL, params TEXT NOT NULL, protocol TEXT NOT NULL,
-                scaling TEXT NOT NULL, repetition INTEGER NOT NULL, fold INTEGER NOT NULL, seed INTEGER NOT NULL,
-                split_hash TEXT NOT NULL, status TEXT NOT NULL, error TEXT NOT NULL, stop_reason TEXT NOT NULL,
-                test_error REAL, train_error REAL, metrics TEXT NOT NULL,
-                objective_evals INTEGER NOT NULL, gradient_evals INTEGER NOT NULL,
-                wall_s REAL NOT NULL, cpu_s REAL NOT NULL)",
-        )
-        .with_context(|| format!("{} is not an nnbench result store", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .with_context(|| format!("{} is not an nnbench result store", path.display()))?;
+        let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        match version {
+            SCHEMA => {}
+            0 if tables == 0 => {
+                conn.execute_batch(&format!(
+                    "CREATE TABLE cells (
+                        key TEXT PRIMARY KEY, part TEXT NOT NULL, dataset TEXT NOT NULL, task TEXT NOT NULL,
+                        method TEXT NOT NULL, label TEXT NOT NULL, params TEXT NOT NULL, protocol TEXT NOT NULL,
+                        scaling TEXT NOT NULL, repetition INTEGER NOT NULL, fold INTEGER NOT NULL, seed INTEGER NOT NULL,
+                        split_hash TEXT NOT NULL, status TEXT NOT NULL, error TEXT NOT NULL, stop_reason TEXT,
+                        test_error REAL, train_error REAL, metrics TEXT,
+                        objective_evals INTEGER NOT NULL, gradient_evals INTEGER NOT NULL,
+                        wall_s REAL NOT NULL, cpu_s REAL NOT NULL);
+                     CREATE TABLE plans (name TEXT PRIMARY KEY, meta TEXT NOT NULL);
+                     PRAGMA user_version = {SCHEMA};"
+                ))
+                .with_context(|| format!("cannot create the result store {}", path.display()))?;
+            }
+            older if older < SCHEMA => bail!(
+                "{} was written by an older nnbench (store schema {older}; this one reads schema {SCHEMA}). \
+                 Its cells would be recomputed anyway (the cell keys changed): move it away, or name a new \
+                 store with --store, and run the experiment again",
+                path.display()
+            ),
+            newer => bail!(
+                "{} was written by a newer nnbench (store schema {newer}; this one reads schema {SCHEMA}): \
+                 use that version, or name a new store with --store",
+                path.display()
+            ),
+        }
         Ok(Store { conn })
+    }
+
+    /// Records the plan's metadata (before its first cell runs); a plan of
+    /// the same name is replaced, as the experiment file may have changed.
+    pub fn put_plan(&mut self, meta: &PlanMeta) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO plans (name, meta) VALUES (?1, ?2)",
+                params![meta.name, serde_json::to_string(meta)?],
+            )
+            .context("cannot record the plan in the store (is the disk full?)")?;
+        Ok(())
+    }
+
+    /// The plan called `name`, as it was last run into this store.
+    pub fn plan(&self, name: &str) -> Result<Option<PlanMeta>> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT meta FROM plans WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        text.map(|t| serde_json::from_str(&t).context("the stored plan does not parse"))
+            .transpose()
+    }
+
+    /// Every stored plan, by name.
+    pub fn plans(&self) -> Result<Vec<PlanMeta>> {
+        let mut stmt = self.conn.prepare("SELECT meta FROM plans ORDER BY name")?;
+        let texts = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        texts
+            .iter()
+            .map(|t| serde_json::from_str(t).context("a stored plan does not parse"))
+            .collect()
     }
 
     /// Keys of cells finished successfully.
@@ -83,16 +122,16 @@ impl Store {
         Ok(keys)
     }
 
-    /// Writes (or replaces) one row in its own transaction.
-    pub fn put(&mut self, row: &Row) -> Result<()> {
+    /// Writes (or replaces) one record in its own transaction.
+    pub fn put(&mut self, r: &CellRecord) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
             &format!("INSERT OR REPLACE INTO cells ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
             params![
-                row.key, row.part, row.dataset, row.task, row.method, row.label, row.params, row.protocol,
-                row.scaling, row.repetition, row.fold, row.seed as i64, row.split_hash, row.status, row.error,
-                row.stop_reason, row.test_error, row.train_error, row.metrics, row.objective_evals,
-                row.gradient_evals, row.wall_s, row.cpu_s
+                r.key, r.part, r.dataset, Column(r.task), r.method, r.label, r.params, Column(r.protocol),
+                Column(r.scaling), r.repetition, r.fold, r.seed as i64, r.split_hash, Column(r.status), r.error,
+                r.stop_reason.map(Column), r.test_error, r.train_error, r.metrics.as_ref().map(Column),
+                r.spent.objective_evals as i64, r.spent.gradient_evals as i64, r.wall_s, r.cpu_s
             ],
         )?;
         tx.commit()
@@ -100,20 +139,31 @@ impl Store {
         Ok(())
     }
 
-    pub fn get(&self, key: &str) -> Result<Option<Row>> {
+    pub fn get(&self, key: &str) -> Result<Option<CellRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM cells WHERE key = ?1");
-        Ok(self.conn.query_row(&sql, [key], row_from).optional()?)
+        Ok(self.conn.query_row(&sql, [key], record_from).optional()?)
     }
 
-    /// Every row, sorted by key.
-    pub fn rows(&self) -> Result<Vec<Row>> {
+    /// Every record, sorted by key.
+    pub fn records(&self) -> Result<Vec<CellRecord>> {
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT {COLUMNS} FROM cells ORDER BY key"))?;
         let rows = stmt
-            .query_map([], row_from)?
+            .query_map([], record_from)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// The stored records of `plan`'s cells, in key order.
+    pub fn records_of(&self, plan: &PlanMeta) -> Result<Vec<CellRecord>> {
+        let keys: std::collections::HashSet<&str> =
+            plan.cells.iter().map(|c| c.key.as_str()).collect();
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| keys.contains(r.key.as_str()))
+            .collect())
     }
 
     pub fn delete(&mut self, keys: &[String]) -> Result<()> {
@@ -125,33 +175,46 @@ impl Store {
         Ok(())
     }
 
-    /// Adds `other`'s rows; refuses a key whose result differs from ours.
-    /// A failed row never replaces a finished one.
+    /// Adds `other`'s plans and records; refuses a key whose result differs
+    /// from ours, and a plan of the same name with other cells. A failed
+    /// record never replaces a finished one.
     pub fn merge_from(&mut self, other: &Store, origin: &Path) -> Result<usize> {
+        for plan in other.plans()? {
+            match self.plan(&plan.name)? {
+                Some(mine) if mine.cell_keys() != plan.cell_keys() => bail!(
+                    "{} holds plan {:?} with other cells than the stores merged before it (was the experiment \
+                     file changed between shards?). Merge refused; nothing was added.",
+                    origin.display(),
+                    plan.name
+                ),
+                Some(_) => {}
+                None => self.put_plan(&plan)?,
+            }
+        }
         let mut added = 0;
-        for row in other.rows()? {
-            match self.get(&row.key)? {
-                Some(mine) if mine.status == "ok" && row.status == "ok" => {
-                    if !same_result(&mine, &row) {
+        for r in other.records()? {
+            match self.get(&r.key)? {
+                Some(mine) if mine.is_ok() && r.is_ok() => {
+                    if !mine.same_result(&r) {
                         bail!(
                             "{} holds a different result for cell {} ({} {} on {}, repetition {}, fold {}) than the stores merged before it: \
                              test error {} vs {}. Results of one cell must be bit-identical; was one shard run with another \
                              nnbench version? Merge refused; nothing after this cell was added.",
                             origin.display(),
-                            row.key,
-                            row.label,
-                            row.protocol,
-                            row.dataset,
-                            row.repetition,
-                            row.fold,
-                            row.test_error,
+                            r.key,
+                            r.label,
+                            r.protocol.describe(),
+                            r.dataset,
+                            r.repetition,
+                            r.fold,
+                            r.test_error,
                             mine.test_error
                         );
                     }
                 }
-                Some(mine) if mine.status == "ok" => {}
+                Some(mine) if mine.is_ok() => {}
                 _ => {
-                    self.put(&row)?;
+                    self.put(&r)?;
                     added += 1;
                 }
             }
@@ -160,97 +223,173 @@ impl Store {
     }
 }
 
-/// Equal in everything a run determines (timings excepted).
-pub fn same_result(a: &Row, b: &Row) -> bool {
-    a.test_error.to_bits() == b.test_error.to_bits()
-        && a.train_error.to_bits() == b.train_error.to_bits()
-        && a.metrics == b.metrics
-        && a.objective_evals == b.objective_evals
-        && a.gradient_evals == b.gradient_evals
-        && a.stop_reason == b.stop_reason
-        && a.seed == b.seed
-}
-
-fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
+fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CellRecord> {
+    let stop: Option<Column<_>> = r.get(15)?;
+    let metrics: Option<Column<_>> = r.get(18)?;
+    Ok(CellRecord {
         key: r.get(0)?,
         part: r.get(1)?,
         dataset: r.get(2)?,
-        task: r.get(3)?,
+        task: r.get::<_, Column<_>>(3)?.0,
         method: r.get(4)?,
         label: r.get(5)?,
         params: r.get(6)?,
-        protocol: r.get(7)?,
-        scaling: r.get(8)?,
+        protocol: r.get::<_, Column<_>>(7)?.0,
+        scaling: r.get::<_, Column<_>>(8)?.0,
         repetition: r.get(9)?,
         fold: r.get(10)?,
         seed: r.get::<_, i64>(11)? as u64,
         split_hash: r.get(12)?,
-        status: r.get(13)?,
+        status: r.get::<_, Column<Status>>(13)?.0,
         error: r.get(14)?,
-        stop_reason: r.get(15)?,
+        stop_reason: stop.map(|c| c.0),
         test_error: r.get::<_, Option<f64>>(16)?.unwrap_or(f64::NAN),
         train_error: r.get::<_, Option<f64>>(17)?.unwrap_or(f64::NAN),
-        metrics: r.get(18)?,
-        objective_evals: r.get(19)?,
-        gradient_evals: r.get(20)?,
+        metrics: metrics.map(|c| c.0),
+        spent: nnbench_core::Spent {
+            objective_evals: r.get::<_, i64>(19)? as u64,
+            gradient_evals: r.get::<_, i64>(20)? as u64,
+        },
         wall_s: r.get(21)?,
         cpu_s: r.get(22)?,
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
+    use crate::plan::experiment::Protocol;
+    use nnbench_core::metrics::{ClassificationMetrics, Scores};
+    use nnbench_core::{Spent, StopReason};
+    use nnbench_datasets::{Scaling, Task};
+    use record::{CellMetrics, PartScores};
 
-    pub fn row(key: &str, err: f64) -> Row {
-        Row {
+    pub fn record(key: &str, err: f64) -> CellRecord {
+        let scores = |e: f64| PartScores {
+            scores: Scores::Classification(ClassificationMetrics {
+                class_error_pct: e,
+                accuracy_pct: 100.0 - e,
+                macro_precision: 0.5,
+                macro_recall: 0.25,
+            }),
+            loss: Some(0.125),
+        };
+        CellRecord {
             key: key.into(),
             part: "p".into(),
             dataset: "iris/embedded".into(),
-            task: "classification".into(),
+            task: Task::Classification,
             method: "MEAN".into(),
             label: "MEAN".into(),
             params: "{}".into(),
-            protocol: "kfold".into(),
-            scaling: "minmax".into(),
+            protocol: Protocol::Kfold {
+                folds: 10,
+                repetitions: 1,
+            },
+            scaling: Scaling::Minmax,
             repetition: 0,
             fold: 1,
             seed: u64::MAX - 3,
             split_hash: "h".into(),
-            status: "ok".into(),
+            status: Status::Ok,
             error: String::new(),
-            stop_reason: "converged".into(),
+            stop_reason: Some(StopReason::Converged),
             test_error: err,
             train_error: 1.0,
-            metrics: "{}".into(),
-            objective_evals: 3,
-            gradient_evals: 0,
+            metrics: Some(CellMetrics {
+                test: scores(err),
+                train: scores(1.0),
+                notes: [("shap_seconds".to_string(), 0.5)].into(),
+                trace: vec![(1, 3.0), (2, 2.5)],
+                tuned: None,
+            }),
+            spent: Spent {
+                objective_evals: 3,
+                gradient_evals: 1,
+            },
             wall_s: 0.5,
             cpu_s: 0.4,
         }
     }
 
     #[test]
-    fn rows_round_trip_with_a_full_64_bit_seed() {
+    fn records_round_trip_typed_with_a_full_64_bit_seed() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("r.sqlite")).unwrap();
-        s.put(&row("a", 2.5)).unwrap();
-        assert_eq!(s.get("a").unwrap(), Some(row("a", 2.5)));
-        assert!(s.finished().unwrap().contains("a"));
+        s.put(&record("a", 2.5)).unwrap();
+        let mut failed = record("b", f64::NAN);
+        failed.status = Status::Failed;
+        failed.stop_reason = None;
+        failed.metrics = None;
+        s.put(&failed).unwrap();
+        assert_eq!(s.get("a").unwrap(), Some(record("a", 2.5)));
+        let b = s.get("b").unwrap().unwrap();
+        assert_eq!(
+            (b.status, b.stop_reason, b.metrics),
+            (Status::Failed, None, None)
+        );
+        assert!(b.test_error.is_nan());
+        assert_eq!(s.finished().unwrap().into_iter().collect::<Vec<_>>(), ["a"]);
+        let m = s.get("a").unwrap().unwrap().metrics.unwrap();
+        assert_eq!(
+            (
+                m.value("macro_recall"),
+                m.value("loss"),
+                m.value("shap_seconds"),
+                m.value("r2")
+            ),
+            (Some(0.25), Some(0.125), Some(0.5), None)
+        );
     }
 
     #[test]
-    fn merge_adds_new_rows_and_refuses_a_conflict() {
+    fn an_unknown_status_in_the_file_is_an_error_not_a_string() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        s.put(&record("a", 2.5)).unwrap();
+        s.conn
+            .execute("UPDATE cells SET status = 'maybe'", [])
+            .unwrap();
+        assert!(s.get("a").is_err());
+    }
+
+    #[test]
+    fn a_store_of_another_schema_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.sqlite");
+        let conn = Connection::open(&old).unwrap();
+        conn.execute_batch("CREATE TABLE cells (key TEXT PRIMARY KEY)")
+            .unwrap();
+        drop(conn);
+        let e = Store::open(&old).err().unwrap().to_string();
+        assert!(
+            e.contains("older nnbench (store schema 0") && e.contains("--store"),
+            "{e}"
+        );
+        let newer = dir.path().join("new.sqlite");
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA + 1)
+            .unwrap();
+        let e = Store::open(&newer).err().unwrap().to_string();
+        assert!(e.contains("newer nnbench"), "{e}");
+        // A fresh store opens, and opens again.
+        let fresh = dir.path().join("fresh.sqlite");
+        Store::open(&fresh).unwrap();
+        Store::open(&fresh).unwrap();
+    }
+
+    #[test]
+    fn merge_adds_new_records_and_refuses_a_conflict() {
         let dir = tempfile::tempdir().unwrap();
         let mut a = Store::open(&dir.path().join("a.sqlite")).unwrap();
         let mut b = Store::open(&dir.path().join("b.sqlite")).unwrap();
-        a.put(&row("k1", 1.0)).unwrap();
-        b.put(&row("k1", 1.0)).unwrap();
-        b.put(&row("k2", 2.0)).unwrap();
+        a.put(&record("k1", 1.0)).unwrap();
+        b.put(&record("k1", 1.0)).unwrap();
+        b.put(&record("k2", 2.0)).unwrap();
         assert_eq!(a.merge_from(&b, Path::new("b")).unwrap(), 1);
         let mut c = Store::open(&dir.path().join("c.sqlite")).unwrap();
-        c.put(&row("k2", 2.0000001)).unwrap();
+        c.put(&record("k2", 2.0000001)).unwrap();
         let e = a
             .merge_from(&c, Path::new("c.sqlite"))
             .unwrap_err()
@@ -260,8 +399,10 @@ mod tests {
 
     #[test]
     fn timing_does_not_make_a_conflict() {
-        let mut r = row("k", 1.0);
+        let mut r = record("k", 1.0);
         r.wall_s = 99.0;
-        assert!(same_result(&row("k", 1.0), &r));
+        assert!(record("k", 1.0).same_result(&r));
+        r.spent.gradient_evals += 1;
+        assert!(!record("k", 1.0).same_result(&r));
     }
 }

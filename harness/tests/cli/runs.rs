@@ -263,6 +263,25 @@ fn shards_merged_equal_one_run() {
         ],
         dir.path(),
     ));
+    // The merged store alone makes the whole report: no data files needed.
+    let empty = tempfile::tempdir().unwrap();
+    let report_dir = dir.path().join("from-the-store");
+    let o = harness_with_data(
+        &[
+            "report",
+            &smoke,
+            "--store",
+            &merged.display().to_string(),
+            "--out",
+            &report_dir.display().to_string(),
+        ],
+        dir.path(),
+        empty.path(),
+    );
+    ok(&o);
+    let report = std::fs::read_to_string(report_dir.join("report.md")).unwrap();
+    assert!(report.contains("120 of 120 finished"), "{report}");
+    assert!(report.contains("| wine/tsoulos |"), "{report}");
     assert_equals_one_run(dir.path(), &merged);
 }
 

@@ -34,10 +34,6 @@ impl Model for Constant {
 }
 
 impl Method for Mean {
-    fn hidden(&self) -> usize {
-        0
-    }
-
     fn train(&self, problem: &mut Problem<'_>, _seeds: Seeds) -> Trained {
         let y = problem.data().targets();
         let mean = y.iter().sum::<f64>() / y.len().max(1) as f64;

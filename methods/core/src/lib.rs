@@ -29,6 +29,15 @@ pub use seed::{Rng, Seeds};
 
 use rand::RngExt;
 
+/// The version of what this crate computes for every method: the network
+/// kernel (objective, gradient, the vectorised sigmoid) and the metrics. It
+/// is part of every cell key beside the method's own `VERSION`, so a change
+/// here recomputes every result without a bump in each family. Bump it
+/// whenever a result may move, and say why:
+/// 2: fused multiply-adds in the kernel (results moved by a few ulp);
+/// 3: the sigmoid from Cephes' Pade exp, sharing its one division.
+pub const ALGORITHM_VERSION: u32 = 3;
+
 /// Weights drawn uniformly from [-range, range]: the initialiser the
 /// gradient baselines share (the paper does not state one; algorithms.md 4).
 pub fn uniform_weights(n: usize, range: f64, rng: &mut Rng) -> Vec<f64> {

@@ -1,17 +1,18 @@
 //! The method plug-in. A method trains on a [`Problem`] with a seeded
 //! generator and returns a model plus why it stopped; the runner owns
-//! seeding, timing and storage. Parameters are a serde struct with defaults
+//! seeding, timing, storage, and the last word on the stop reason (budget
+//! exhausted, non-finite outputs). Parameters are a serde struct with defaults
 //! and unknown keys refused, checked into the method by [`MethodParams::build`].
 
 use crate::data::Patterns;
 use crate::network::Network;
 use crate::problem::Problem;
 use crate::seed::Seeds;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 /// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// The method's own iteration or generation count.
@@ -70,10 +71,16 @@ pub struct Trained {
     pub stop: StopReason,
 }
 
-/// What every method is to the harness.
+/// What every method is to the harness. Only the checked form of a
+/// method's parameters implements it (built by [`MethodParams::build`]).
 pub trait Method: Send + Sync {
-    /// Hidden units of the network this method trains (H in (d + 2) * H).
-    fn hidden(&self) -> usize;
+    /// The Tsoulos network this method trains on `inputs` features, which
+    /// the problem then evaluates and counts; None (the default) for a method
+    /// with a model of its own, which charges what it spends instead
+    /// ([`Problem::charge`]).
+    fn network(&self, _inputs: usize) -> Option<Network> {
+        None
+    }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained;
 }

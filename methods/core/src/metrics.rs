@@ -33,6 +33,39 @@ pub struct RegressionMetrics {
     pub r2: f64,
 }
 
+/// A model's scores on one part of the data, for its task.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scores {
+    Classification(ClassificationMetrics),
+    Regression(RegressionMetrics),
+}
+
+impl Scores {
+    /// The papers' number: classification error in percent, or MSE.
+    pub fn error(&self) -> f64 {
+        match self {
+            Scores::Classification(c) => c.class_error_pct,
+            Scores::Regression(r) => r.mse,
+        }
+    }
+
+    /// The metric called `name`, if this task has it.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        match (self, name) {
+            (Scores::Classification(c), "class_error_pct") => Some(c.class_error_pct),
+            (Scores::Classification(c), "accuracy_pct") => Some(c.accuracy_pct),
+            (Scores::Classification(c), "macro_precision") => Some(c.macro_precision),
+            (Scores::Classification(c), "macro_recall") => Some(c.macro_recall),
+            (Scores::Regression(r), "mse") => Some(r.mse),
+            (Scores::Regression(r), "sse") => Some(r.sse),
+            (Scores::Regression(r), "rmse") => Some(r.rmse),
+            (Scores::Regression(r), "r2") => Some(r.r2),
+            _ => None,
+        }
+    }
+}
+
 /// The label in `labels` nearest to `output` (ties go to the smaller label).
 pub fn nearest_label(output: f64, labels: &[f64]) -> f64 {
     labels

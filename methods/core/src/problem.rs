@@ -1,9 +1,16 @@
-//! What a method trains on: the network, the training patterns and the
-//! budget, behind a wrapper that counts every objective and gradient
-//! evaluation (as argmin's `Problem` does), so budget accounting is uniform
-//! and a method cannot forget it.
+//! What a method trains on: the training patterns, the budget and, for a
+//! method that asked for one, the Tsoulos network, behind a wrapper that
+//! counts every objective and gradient evaluation (as argmin's `Problem`
+//! does), so budget accounting is uniform and a method cannot forget it.
+//!
+//! One unit of spend is one pass over the training part: an objective
+//! evaluation computes the outputs (and the error) of every training row
+//! once, a gradient evaluation back-propagates through every row once. The
+//! budget caps the objective evaluations (a gradient evaluation comes with
+//! one); past it, the network is no longer evaluated (see [`Problem::evaluate`]).
 
 use crate::data::Patterns;
+use crate::method::Method;
 use crate::network::{Evaluation, Network};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +30,7 @@ pub struct Spent {
 }
 
 pub struct Problem<'a> {
-    network: Network,
+    network: Option<Network>,
     data: &'a Patterns,
     budget: Budget,
     spent: Spent,
@@ -36,7 +43,8 @@ pub struct Problem<'a> {
 }
 
 impl<'a> Problem<'a> {
-    pub fn new(network: Network, data: &'a Patterns, budget: Budget) -> Problem<'a> {
+    /// `network` is the method's own ([`crate::Method::network`]), if it asked for one.
+    pub fn new(network: Option<Network>, data: &'a Patterns, budget: Budget) -> Problem<'a> {
         Problem {
             network,
             data,
@@ -46,6 +54,12 @@ impl<'a> Problem<'a> {
             trace: Vec::new(),
             classes: None,
         }
+    }
+
+    /// The problem `method` trains on: `data`, `budget`, and the network
+    /// the method asks for.
+    pub fn for_method(method: &dyn Method, data: &'a Patterns, budget: Budget) -> Problem<'a> {
+        Problem::new(method.network(data.inputs()), data, budget)
     }
 
     /// Marks the task as classification with these labels (ascending).
@@ -74,13 +88,19 @@ impl<'a> Problem<'a> {
         }
     }
 
+    /// The network this method asked for.
+    ///
+    /// # Panics
+    /// If the method's [`crate::Method::network`] returned None: a bug in the
+    /// method, which the runner records as the cell's failure.
     pub fn network(&self) -> Network {
         self.network
+            .expect("this method asked for no network: return one from Method::network")
     }
 
     /// The training patterns, for methods that need more than the objective
     /// (e.g. label sets or k-means); evaluations through it are not counted.
-    pub fn data(&self) -> &Patterns {
+    pub fn data(&self) -> &'a Patterns {
         self.data
     }
 
@@ -102,29 +122,50 @@ impl<'a> Problem<'a> {
             .is_some_and(|m| self.spent.objective_evals >= m)
     }
 
-    /// E(w), with the saturation count against `limit` if given.
+    /// E(w), with the saturation count against `limit` if given. Once the
+    /// budget is spent the network is not evaluated: the answer is an
+    /// infinite error, which no search prefers, and nothing is counted.
     pub fn evaluate(&mut self, w: &[f64], limit: Option<f64>) -> Evaluation {
+        if self.exhausted() {
+            return Evaluation {
+                sse: f64::INFINITY,
+                saturated: 0,
+            };
+        }
         self.spent.objective_evals += 1;
-        let e = self.network.evaluate(w, self.data, limit);
+        let e = self.network().evaluate(w, self.data, limit);
         self.record(e.sse);
         e
     }
 
-    /// Counts evaluations of a model that is not this network (NEAT's
-    /// genomes), so every method spends from the same budget.
-    pub fn charge(&mut self, evaluations: u64) {
-        self.spent.objective_evals += evaluations;
+    /// Counts what a method spent on a model of its own, in passes over the
+    /// training part (MLP's epochs, NEAT's genomes, RBF's k-means steps and
+    /// solve), so every method spends from the same budget. Such a method
+    /// stops at its next check of [`Problem::exhausted`].
+    pub fn charge(&mut self, objective: u64, gradient: u64) {
+        self.spent.objective_evals += objective;
+        self.spent.gradient_evals += gradient;
+    }
+
+    /// Adds what another problem on the same cell spent (tuning's candidates).
+    pub fn absorb(&mut self, other: Spent) {
+        self.charge(other.objective_evals, other.gradient_evals);
     }
 
     pub fn sse(&mut self, w: &[f64]) -> f64 {
         self.evaluate(w, None).sse
     }
 
-    /// E(w) and its gradient into `grad`.
+    /// E(w) and its gradient into `grad`. Past the budget, as
+    /// [`Problem::evaluate`]: an infinite error, a zero gradient, nothing counted.
     pub fn sse_gradient(&mut self, w: &[f64], grad: &mut [f64]) -> f64 {
+        if self.exhausted() {
+            grad.fill(0.0);
+            return f64::INFINITY;
+        }
         self.spent.objective_evals += 1;
         self.spent.gradient_evals += 1;
-        let sse = self.network.sse_gradient(w, self.data, grad);
+        let sse = self.network().sse_gradient(w, self.data, grad);
         self.record(sse);
         sse
     }
@@ -138,7 +179,7 @@ mod tests {
     fn the_trace_keeps_the_best_so_far_at_powers_of_two() {
         let data = Patterns::from_rows(1, &[0.0, 1.0, 2.0], &[0.0, 1.0, 0.5]);
         let net = Network::new(1, 1);
-        let mut p = Problem::new(net, &data, Budget::default());
+        let mut p = Problem::new(Some(net), &data, Budget::default());
         // Output weight 0 predicts 0 everywhere: SSE 1.25; the others vary.
         let sse: Vec<f64> = [
             [0.0, 1.0, 0.0],
@@ -153,7 +194,46 @@ mod tests {
         assert_eq!(sse[0], 1.25);
         let best = |k: usize| sse[..k].iter().copied().fold(f64::INFINITY, f64::min);
         assert_eq!(p.trace(), &[(1, best(1)), (2, best(2)), (4, best(4))]);
-        p.charge(3);
+        p.charge(3, 1);
         assert_eq!(p.trace().len(), 3, "charged evaluations record nothing");
+        assert_eq!(
+            p.spent(),
+            Spent {
+                objective_evals: 8,
+                gradient_evals: 1
+            }
+        );
+    }
+
+    #[test]
+    fn the_budget_is_enforced_not_just_counted() {
+        let data = Patterns::from_rows(1, &[0.0, 1.0], &[0.0, 1.0]);
+        let budget = Budget {
+            max_evaluations: Some(3),
+        };
+        let mut p = Problem::new(Some(Network::new(1, 1)), &data, budget);
+        let w = [0.5, 0.3, 0.1];
+        let mut g = [0.0; 3];
+        let first = p.sse(&w);
+        assert!(first.is_finite());
+        assert_eq!(p.sse_gradient(&w, &mut g), first);
+        assert!(g.iter().any(|&v| v != 0.0));
+        assert_eq!(p.remaining(), Some(1));
+        p.sse(&w);
+        assert!(p.exhausted());
+        // Past the budget: nothing evaluated, nothing counted, no gradient.
+        assert_eq!(p.sse(&w), f64::INFINITY);
+        assert_eq!(p.sse_gradient(&w, &mut g), f64::INFINITY);
+        assert_eq!(g, [0.0; 3]);
+        assert_eq!(p.spent().objective_evals, 3);
+        assert_eq!(p.spent().gradient_evals, 1);
+        assert_eq!(p.trace().last(), Some(&(2, first)));
+    }
+
+    #[test]
+    #[should_panic(expected = "asked for no network")]
+    fn a_method_without_a_network_cannot_evaluate_one() {
+        let data = Patterns::from_rows(1, &[0.0], &[0.0]);
+        Problem::new(None, &data, Budget::default()).sse(&[0.0; 3]);
     }
 }

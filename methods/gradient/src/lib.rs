@@ -36,8 +36,8 @@ mod tests {
         seed_value: u64,
         budget: Budget,
     ) -> (f64, StopReason, u64) {
-        let net = Network::new(2, params.hidden());
-        let mut problem = Problem::new(net, data, budget);
+        let mut problem = Problem::for_method(params, data, budget);
+        let net = problem.network();
         let initial = problem.sse(&uniform_weights(
             net.weights(),
             1.0,
@@ -95,7 +95,7 @@ mod tests {
         .build()
         .unwrap();
         let run = || {
-            let mut problem = Problem::new(Network::new(2, 3), &data, Budget::default());
+            let mut problem = Problem::new(Some(Network::new(2, 3)), &data, Budget::default());
             adam.train(&mut problem, Seeds::new(77, 0))
                 .model
                 .outputs(&data)
@@ -114,7 +114,7 @@ mod tests {
         .build()
         .unwrap();
         let mut problem = Problem::new(
-            Network::new(2, 3),
+            Some(Network::new(2, 3)),
             &data,
             Budget {
                 max_evaluations: Some(50),

@@ -11,7 +11,7 @@
 //!   the weight stays, but the gradient is kept (Rprop- without zeroing).
 
 use crate::descent::{Descent, Rule};
-use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Trained, check};
+use nnbench_core::{Method, MethodParams, Network, ParamError, Problem, Seeds, Trained, check};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +69,9 @@ impl MethodParams for RpropParams {
     const NAME: &'static str = "RPROP";
     const SUMMARY: &'static str =
         "Rprop on the SSE with the FCNN constants; variants irprop- (default) and fcnn";
-    // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
+    // 2 and 3 were changes of the core's network kernel (fused multiply-adds,
+    // then the Pade sigmoid), which core's ALGORITHM_VERSION now carries into
+    // every cell key: bump this only for a change of this method itself.
     const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
@@ -108,7 +110,7 @@ impl MethodParams for RpropParams {
         check::non_negative("first_step", self.first_step)?;
         check::non_negative("mse_tolerance", self.mse_tolerance)?;
         check::positive("init_range", self.init_range)?;
-        Ok(Box::new(self.clone()))
+        Ok(Box::new(Rprop(self.clone())))
     }
 }
 
@@ -175,20 +177,23 @@ impl Rule for RpropRule {
     }
 }
 
-impl Method for RpropParams {
-    fn hidden(&self) -> usize {
-        self.hidden
+/// The checked parameters: only `build` makes one, so only checked values train.
+struct Rprop(RpropParams);
+
+impl Method for Rprop {
+    fn network(&self, inputs: usize) -> Option<Network> {
+        Some(Network::new(inputs, self.0.hidden))
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let descent = Descent {
-            iterations: self.iterations,
+            iterations: self.0.iterations,
             grad_tolerance: 0.0,
             rel_objective_tolerance: 0.0,
-            init_range: self.init_range,
+            init_range: self.0.init_range,
         };
         let n = problem.network().weights();
-        let rule = RpropRule::new(self.clone(), n, problem.data().len());
+        let rule = RpropRule::new(self.0.clone(), n, problem.data().len());
         descent.run(problem, &mut seeds.run(), rule)
     }
 }

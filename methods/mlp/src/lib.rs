@@ -166,10 +166,14 @@ impl MlpParams {
 impl MethodParams for MlpParams {
     const NAME: &'static str = "MLP";
     const SUMMARY: &'static str = "A multilayer perceptron, mini-batch SGD (momentum) or Adam, constant / step-decay / exponential learning rate; softmax cross-entropy or MSE";
-    const VERSION: u32 = 2;
+    // 2: regression targets standardised for training.
+    // 3: spend counted in passes over the training part: an epoch is one
+    //    objective and one gradient pass, SHAP's model evaluations are
+    //    charged as passes (results unchanged, the counts move).
+    const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        self.layers()?;
+        let layers = self.layers()?;
         check::positive("learning_rate", self.learning_rate)?;
         check::fraction("momentum", self.momentum)?;
         check::fraction("beta1", self.beta1)?;
@@ -184,7 +188,10 @@ impl MethodParams for MlpParams {
         check::at_least("shap_explain", self.shap_explain, 1)?;
         check::at_least("shap_background", self.shap_background, 1)?;
         check::non_negative("shap_lambda", self.shap_lambda)?;
-        Ok(Box::new(self.clone()))
+        Ok(Box::new(Trainer {
+            params: self.clone(),
+            layers,
+        }))
     }
 }
 
@@ -356,12 +363,16 @@ pub fn epoch(
     total / targets.len() as f64
 }
 
-impl Method for MlpParams {
-    fn hidden(&self) -> usize {
-        self.layers().map_or(1, |l| l[0])
-    }
+/// The checked parameters with the hidden layers parsed: only `build` makes
+/// one, so only checked values train.
+struct Trainer {
+    params: MlpParams,
+    layers: Vec<usize>,
+}
 
+impl Method for Trainer {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let p = &self.params;
         let data = problem.data();
         let classes = problem.classes().map(<[f64]>::to_vec);
         let (output, target, targets) = match &classes {
@@ -371,26 +382,27 @@ impl Method for MlpParams {
                 class_indices(data.targets(), labels),
             ),
             None => {
-                let map = TargetMap::fit(self.target_scaling, data.targets());
+                let map = TargetMap::fit(p.target_scaling, data.targets());
                 (Output::Value, map, map.encode_all(data.targets()))
             }
         };
-        let layers = self.layers().expect("build checked the layers");
-        let net = Mlp::new(data.inputs(), &layers, self.activation, output);
+        let net = Mlp::new(data.inputs(), &self.layers, p.activation, output);
         let mut rng = seeds.run();
         let mut w = initial_weights(&net, &mut rng);
         let x = rows(data);
-        let mut optimiser = Optimiser::new(self.rule(), w.len());
-        let schedule = self.schedule();
-        let shap = self.shap_settings();
+        let mut optimiser = Optimiser::new(p.rule(), w.len());
+        let schedule = p.schedule();
+        let shap = p.shap_settings();
         let (mut record, mut lr_factor, mut factors) = (ShapRecord::default(), 1.0, None);
         let mut stop = StopReason::MaxIterations;
-        for t in 0..self.epochs {
+        for t in 0..p.epochs {
             if shap.mode != ShapMode::None && t % shap.every == 0 {
                 let started = std::time::Instant::now();
                 let (s, evaluations) = importances(&net, &w, &x, &shap, &mut rng);
                 record.seconds += started.elapsed().as_secs_f64();
                 record.evaluations += evaluations;
+                // Row evaluations, charged as whole passes over the training part.
+                problem.charge((evaluations as u64).div_ceil(data.len().max(1) as u64), 0);
                 record.recomputations += 1;
                 match shap.mode {
                     ShapMode::Global => lr_factor = shap.global_factor(&s),
@@ -403,18 +415,18 @@ impl Method for MlpParams {
                 targets: &targets,
                 first_layer: factors.as_deref(),
             };
-            let lr = schedule.rate(self.learning_rate, t) * lr_factor;
+            let lr = schedule.rate(p.learning_rate, t) * lr_factor;
             let loss = epoch(
                 &net,
                 &mut w,
                 &set,
-                self.batch_size,
+                p.batch_size,
                 lr,
                 &mut optimiser,
                 &mut rng,
             );
             // An epoch is one pass of objective and gradient over the training part.
-            problem.charge(1);
+            problem.charge(1, 1);
             if !loss.is_finite() || w.iter().any(|v| !v.is_finite()) {
                 stop = StopReason::NonFinite;
                 break;

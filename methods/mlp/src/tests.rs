@@ -9,7 +9,7 @@ fn problem_data(n: usize, f: impl Fn(f64, f64) -> f64) -> Patterns {
 }
 
 fn run(params: &MlpParams, data: &Patterns, classes: Option<Vec<f64>>) -> (Trained, u64) {
-    let mut problem = Problem::new(Network::new(2, 1), data, Budget::default());
+    let mut problem = Problem::new(Some(Network::new(2, 1)), data, Budget::default());
     if let Some(c) = classes {
         problem = problem.with_classes(c);
     }

@@ -70,6 +70,7 @@ impl Default for NeatParams {
 impl MethodParams for NeatParams {
     const NAME: &'static str = "NEAT";
     const SUMMARY: &'static str = "NEAT with EvolutionNet's defaults (speciation, fitness sharing, stagnation), 200 genomes x 200 generations";
+    // 1: as published.
     const VERSION: u32 = 1;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
@@ -90,7 +91,7 @@ impl MethodParams for NeatParams {
         check::non_negative("disjoint", self.disjoint)?;
         check::non_negative("weight", self.weight)?;
         check::at_least("stagnation", self.stagnation, 1)?;
-        Ok(Box::new(self.clone()))
+        Ok(Box::new(Neat(self.clone())))
     }
 }
 
@@ -103,18 +104,17 @@ impl Model for NeatModel {
     }
 }
 
-impl Method for NeatParams {
-    fn hidden(&self) -> usize {
-        0
-    }
+/// The checked parameters: only `build` makes one, so only checked values train.
+struct Neat(NeatParams);
 
+impl Method for Neat {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let data = problem.data().clone();
-        let outcome = evolve(data.inputs(), self, &mut seeds.run(), |g| {
+        let outcome = evolve(data.inputs(), &self.0, &mut seeds.run(), |g| {
             if problem.exhausted() {
                 return None;
             }
-            problem.charge(1);
+            problem.charge(1, 0);
             let sse: f64 = g
                 .outputs(&data)
                 .iter()

@@ -103,7 +103,7 @@ fn solves_xor_within_a_small_budget_for_most_seeds() {
     let method = params.build().unwrap();
     let solved = (0..10)
         .filter(|&s| {
-            let mut problem = Problem::new(Network::new(2, 0), &data, Budget::default());
+            let mut problem = Problem::new(Some(Network::new(2, 0)), &data, Budget::default());
             let model = method.train(&mut problem, Seeds::new(s, 0)).model;
             model
                 .outputs(&data)
@@ -125,7 +125,7 @@ fn a_run_is_deterministic_under_a_seed_and_counts_its_evaluations() {
     };
     let method = params.build().unwrap();
     let run = |s| {
-        let mut problem = Problem::new(Network::new(2, 0), &data, Budget::default());
+        let mut problem = Problem::new(Some(Network::new(2, 0)), &data, Budget::default());
         let out = method
             .train(&mut problem, Seeds::new(s, 0))
             .model

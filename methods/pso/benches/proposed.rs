@@ -29,7 +29,7 @@ fn proposed(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("pima_split1_full_run", |b| {
         b.iter(|| {
-            let mut problem = Problem::new(Network::new(8, 10), &data, Budget::default());
+            let mut problem = Problem::new(Some(Network::new(8, 10)), &data, Budget::default());
             method.train(&mut problem, Seeds::new(1, 1))
         })
     });

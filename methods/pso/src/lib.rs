@@ -29,7 +29,7 @@ pub use phase2::box_around;
 pub use swarm::{Pull, SwarmOptions, SwarmOutcome, inertia};
 
 use nnbench_core::{
-    Method, MethodParams, NetworkModel, ParamError, Problem, Seeds, StopReason, Trained,
+    Method, MethodParams, Network, NetworkModel, ParamError, Problem, Seeds, StopReason, Trained,
 };
 use nnbench_optim::Bounds;
 use rand::RngExt;
@@ -40,12 +40,14 @@ pub type ProposedAdam = ProposedParams<WithAdam>;
 impl<P: Phase> MethodParams for ProposedParams<P> {
     const NAME: &'static str = P::NAME;
     const SUMMARY: &'static str = P::SUMMARY;
-    // 2: the network kernel uses fused multiply-adds (results move by a few ulp).
+    // 2 and 3 were changes of the core's network kernel (fused multiply-adds,
+    // then the Pade sigmoid), which core's ALGORITHM_VERSION now carries into
+    // every cell key: bump this only for a change of this method itself.
     const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.check()?;
-        Ok(Box::new(self.clone()))
+        Ok(Box::new(Pso(self.clone())))
     }
 }
 
@@ -86,16 +88,19 @@ impl<P: Phase> ProposedParams<P> {
     }
 }
 
-impl<P: Phase> Method for ProposedParams<P> {
-    fn hidden(&self) -> usize {
-        self.hidden
+/// The checked parameters: only `build` makes one, so only checked values train.
+struct Pso<P: Phase>(ProposedParams<P>);
+
+impl<P: Phase> Method for Pso<P> {
+    fn network(&self, inputs: usize) -> Option<Network> {
+        Some(Network::new(inputs, self.0.hidden))
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let network = problem.network();
-        let swarm = self.bounding_phase(problem, seeds);
-        let local_box = box_around(&swarm.best, self.bounds, self.factor, self.floor);
-        let start = match self.repetition {
+        let swarm = self.0.bounding_phase(problem, seeds);
+        let local_box = box_around(&swarm.best, self.0.bounds, self.0.factor, self.0.floor);
+        let start = match self.0.repetition {
             Repetition::Paper => swarm.best.clone(),
             Repetition::Code => {
                 let mut rng = seeds.run();
@@ -105,9 +110,9 @@ impl<P: Phase> Method for ProposedParams<P> {
             }
         };
         let local = phase2::LocalSearch {
-            local: self.local,
-            bfgs_evaluations: self.bfgs_evaluations,
-            adam_iterations: self.adam_iterations,
+            local: self.0.local,
+            bfgs_evaluations: self.0.bfgs_evaluations,
+            adam_iterations: self.0.adam_iterations,
         };
         let weights = local.run(problem, &start, &local_box);
         let stop = if problem.exhausted() || swarm.interrupted {

@@ -23,11 +23,7 @@ fn iris() -> (Table, Table) {
 fn test_error(method: &dyn Method, train: &Table, test: &Table, seeds: Seeds) -> (f64, Vec<u64>) {
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (tr, te) = (patterns(train), patterns(test));
-    let mut problem = Problem::new(
-        Network::new(train.d, method.hidden()),
-        &tr,
-        Budget::default(),
-    );
+    let mut problem = Problem::for_method(method, &tr, Budget::default());
     let model = method.train(&mut problem, seeds).model;
     let outputs = model.outputs(&te);
     let error = metrics::classification(&outputs, &test.y, &train.class_labels()).class_error_pct;
@@ -106,7 +102,7 @@ fn the_code_preset_shares_the_bounding_phase_across_repetitions() {
     };
     let best = |p: &Proposed, run: u64| {
         let mut problem = Problem::new(
-            Network::new(train.d, p.hidden),
+            Some(Network::new(train.d, p.hidden)),
             &patterns,
             Budget::default(),
         );

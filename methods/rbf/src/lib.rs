@@ -55,13 +55,14 @@ impl Default for RbfParams {
 impl MethodParams for RbfParams {
     const NAME: &'static str = "RBF";
     const SUMMARY: &'static str = "RBF network: 10 Gaussian units, k-means centres, cluster widths (`authors` sum quirk or `standard`), least-squares output";
-    const VERSION: u32 = 1;
+    // 2: spend counted (k-means steps and the solve as passes); results unchanged.
+    const VERSION: u32 = 2;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::at_least("units", self.units, 1)?;
         check::at_least("max_iterations", self.max_iterations, 1)?;
         check::positive("tolerance", self.tolerance)?;
-        Ok(Box::new(self.clone()))
+        Ok(Box::new(Rbf(self.clone())))
     }
 }
 
@@ -116,22 +117,21 @@ pub fn least_squares(a: DMatrix<f64>, y: DVector<f64>) -> Vec<f64> {
 
 const WIDTH_FLOOR: f64 = 0.01;
 
-impl Method for RbfParams {
-    fn hidden(&self) -> usize {
-        self.units
-    }
+/// The checked parameters: only `build` makes one, so only checked values train.
+struct Rbf(RbfParams);
 
+impl Method for Rbf {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let data = problem.data();
         let d = data.inputs();
         let clusters = kmeans(
             data,
-            self.units,
-            self.max_iterations,
-            self.tolerance,
+            self.0.units,
+            self.0.max_iterations,
+            self.0.tolerance,
             &mut seeds.run(),
         );
-        let (mut sums, mut counts) = (vec![0.0; self.units], vec![0usize; self.units]);
+        let (mut sums, mut counts) = (vec![0.0; self.0.units], vec![0usize; self.0.units]);
         for (p, &c) in clusters.assignment.iter().enumerate() {
             sums[c] += kmeans::distance2(data, p, &clusters.centres[c * d..]);
             counts[c] += 1;
@@ -147,12 +147,15 @@ impl Method for RbfParams {
                 }
             })
             .collect();
-        let widths = match self.widths {
-            Widths::Authors => vec![rms.iter().sum::<f64>(); self.units],
+        let widths = match self.0.widths {
+            Widths::Authors => vec![rms.iter().sum::<f64>(); self.0.units],
             Widths::Standard => rms,
         };
         let widths = widths.into_iter().map(|w| w.max(WIDTH_FLOOR)).collect();
-        let stop = if clusters.iterations < self.max_iterations {
+        // Each k-means step is a pass over the training part, and so is the
+        // least-squares solve on its design matrix.
+        problem.charge(clusters.iterations as u64 + 1, 0);
+        let stop = if clusters.iterations < self.0.max_iterations {
             StopReason::Converged
         } else {
             StopReason::MaxIterations
@@ -167,7 +170,7 @@ impl Method for RbfParams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nnbench_core::{Budget, Network, seed};
+    use nnbench_core::{Budget, seed};
 
     #[test]
     fn least_squares_recovers_a_known_solution() {
@@ -214,14 +217,15 @@ mod tests {
             .collect();
         let data = Patterns::from_rows(1, &rows, &rows);
         let fit = |widths| {
-            let mut problem = Problem::new(Network::new(1, 2), &data, Budget::default());
-            let params = RbfParams {
+            let mut problem = Problem::new(None, &data, Budget::default());
+            let rbf = RbfParams {
                 units: 2,
                 widths,
                 ..RbfParams::default()
-            };
-            params
-                .train(&mut problem, Seeds::new(3, 0))
+            }
+            .build()
+            .unwrap();
+            rbf.train(&mut problem, Seeds::new(3, 0))
                 .model
                 .outputs(&data)
         };
