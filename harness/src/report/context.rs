@@ -241,7 +241,7 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
         title_case(t.task.as_str()),
         t.metric
     );
-    let summaries = method_summaries(t, &tests);
+    let summaries = method_summaries(t, tests);
     let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
     let mut figures = Vec::new();
     let mut boxes = Vec::new();
@@ -339,8 +339,8 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
         .to_vec(),
         summary: summaries.iter().map(summary_cells).collect(),
         summaries,
-        friedman: friedman_sentence(&tests),
-        per_dataset: per_dataset_grid(t, &tests),
+        friedman: friedman_sentence(tests),
+        per_dataset: per_dataset_grid(t, tests),
         figures,
         boxes,
         convergence,

@@ -192,6 +192,10 @@ fn tuning_picks_the_better_candidate_on_the_validation_part_and_records_it() {
             row[column("params")].contains("\"tune\""),
             "the grid is in the cell key"
         );
+        // 30 epochs of the final run and of each of the 2 candidates, one
+        // objective and one gradient pass each: tuning's spend is the cell's.
+        assert_eq!(&row[column("objective_evals")], "90");
+        assert_eq!(&row[column("gradient_evals")], "90");
     }
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(

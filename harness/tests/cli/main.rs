@@ -8,4 +8,5 @@ mod fetch;
 mod layering;
 mod readme;
 mod runs;
+mod snapshots;
 mod util;

@@ -29,7 +29,12 @@ fn the_readme_method_table_matches_harness_methods() {
                 .to_string()
         })
         .collect();
-    assert_eq!(listed, documented);
+    assert_eq!(
+        listed,
+        documented,
+        "the README's method table must list `harness methods`' names in its order: {}",
+        listed.join(", ")
+    );
     assert!(listed.len() >= 3);
 }
 

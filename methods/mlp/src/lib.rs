@@ -402,7 +402,7 @@ impl Method for Trainer {
                 record.seconds += started.elapsed().as_secs_f64();
                 record.evaluations += evaluations;
                 // Row evaluations, charged as whole passes over the training part.
-                problem.charge((evaluations as u64).div_ceil(data.len().max(1) as u64), 0);
+                problem.charge(evaluations.div_ceil(data.len().max(1) as u64), 0);
                 record.recomputations += 1;
                 match shap.mode {
                     ShapMode::Global => lr_factor = shap.global_factor(&s),

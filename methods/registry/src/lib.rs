@@ -35,3 +35,8 @@ pub fn find(name: &str) -> Option<Registration> {
 pub fn names() -> String {
     all().iter().map(|r| r.name).collect::<Vec<_>>().join(", ")
 }
+
+/// The README's "Add a method" section, whose worked example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/add_a_method.md"))]
+struct AddAMethod;
