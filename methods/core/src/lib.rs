@@ -9,6 +9,7 @@ mod avx2;
 mod baseline;
 mod data;
 mod fastexp;
+mod front;
 mod kernel;
 mod method;
 pub mod metrics;
@@ -19,6 +20,7 @@ pub mod seed;
 
 pub use baseline::MeanParams;
 pub use data::Patterns;
+pub use front::{Front, Member, MemberRule};
 pub use method::{
     Method, MethodParams, Model, NetworkModel, ParamError, StopReason, Trained, check,
 };

@@ -5,6 +5,7 @@
 //! and unknown keys refused, checked into the method by [`MethodParams::build`].
 
 use crate::data::Patterns;
+use crate::front::Front;
 use crate::network::Network;
 use crate::problem::Problem;
 use crate::seed::Seeds;
@@ -50,6 +51,11 @@ pub trait Model: Send {
     /// cell (e.g. seconds spent computing Shapley values).
     fn notes(&self) -> Vec<(&'static str, f64)> {
         Vec::new()
+    }
+
+    /// The Pareto front this model stands for, if the method's result is one.
+    fn front(&self) -> Option<&Front> {
+        None
     }
 }
 

@@ -47,6 +47,12 @@ impl Seeds {
         rng(self.run)
     }
 
+    /// A named stream of this run's own, independent of `run()`'s (e.g. the
+    /// mini-batches, so drawing them never shifts the search's draws).
+    pub fn stream(&self, name: &str) -> Rng {
+        rng(derive(self.run, &[name]))
+    }
+
     /// A stream every repetition of one (dataset, fold, method) shares, for
     /// presets that do a phase once and repeat only the rest (the authors'
     /// driver bounds once, then trains 30 times: algorithms.md 0.5).

@@ -1,0 +1,336 @@
+//! One run: the initial population, NSGA-II with GEMONN's guided operators
+//! (or SBX and polynomial mutation for the NSGA2 baseline), every
+//! generation's evaluations on one fresh mini-batch with the gradient
+//! beside the loss, the optional masked-Adam refinement, and the final
+//! front scored on the whole training part.
+//!
+//! Spend is charged in passes over the training part: a batch of b of n
+//! rows is b / n of an objective pass (and of a gradient pass where the
+//! gradient is computed), summed exactly and charged as whole passes.
+
+use crate::net::{Gradient, Output, SparseNet};
+use crate::operators::{Genome, Guided, initial};
+use crate::params::{EvolutionParams, Kind};
+use nnbench_core::{Front, Member, Model, Patterns, Problem, Rng, Seeds, StopReason, Trained};
+use nnbench_moea::real::RealOperators;
+use nnbench_moea::{Individual, Nsga2, Operators, nsga2};
+use rand::RngExt;
+
+/// How children are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variation {
+    /// GEMONN's gradient-guided SBX and zeroing mutation.
+    Guided,
+    /// Plain NSGA-II: SBX and polynomial mutation, no gradient.
+    Plain,
+}
+
+/// The training part as rows, and what has been charged for reading it.
+struct Ledger<'p, 'a> {
+    problem: &'p mut Problem<'a>,
+    rows: usize,
+    objective_rows: u64,
+    gradient_rows: u64,
+}
+
+impl Ledger<'_, '_> {
+    /// Records `rows` rows read (and back-propagated, if `gradient`);
+    /// false once the budget is spent.
+    fn spend(&mut self, rows: usize, gradient: bool) -> bool {
+        if self.problem.exhausted() {
+            return false;
+        }
+        let n = self.rows.max(1) as u64;
+        let (before_o, before_g) = (self.objective_rows / n, self.gradient_rows / n);
+        self.objective_rows += rows as u64;
+        if gradient {
+            self.gradient_rows += rows as u64;
+        }
+        self.problem.charge(
+            self.objective_rows / n - before_o,
+            self.gradient_rows / n - before_g,
+        );
+        true
+    }
+}
+
+/// Row-major rows and targets of `data`.
+pub fn rows_of(data: &Patterns) -> Vec<f64> {
+    let d = data.inputs();
+    let mut rows = vec![0.0; data.len() * d];
+    for j in 0..d {
+        for (i, v) in data.column(j).iter().enumerate() {
+            rows[i * d + j] = *v;
+        }
+    }
+    rows
+}
+
+/// A member of the front: the network with its weights.
+pub struct SparseModel {
+    pub net: SparseNet,
+    pub weights: Vec<f64>,
+}
+
+impl Model for SparseModel {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        self.net.outputs(&self.weights, &rows_of(data))
+    }
+}
+
+impl Member for SparseModel {
+    fn objectives(&self, data: &Patterns) -> Vec<f64> {
+        let loss = self
+            .net
+            .loss(&self.weights, &rows_of(data), data.targets(), None);
+        vec![SparseNet::density(&self.weights), loss]
+    }
+}
+
+/// The names of the objectives, in order.
+pub const OBJECTIVES: [&str; 2] = ["density", "mse"];
+
+struct PlainOperators(RealOperators);
+
+impl Operators<Genome> for PlainOperators {
+    fn crossover(
+        &mut self,
+        a: &Individual<Genome>,
+        b: &Individual<Genome>,
+        rng: &mut Rng,
+    ) -> (Genome, Genome) {
+        let strip = |i: &Individual<Genome>| Individual {
+            genome: i.genome.weights.clone(),
+            objectives: Vec::new(),
+        };
+        let (x, y) = self.0.crossover(&strip(a), &strip(b), rng);
+        let blank = vec![0.0; x.len()];
+        (
+            Genome {
+                weights: x,
+                gradient: blank.clone(),
+            },
+            Genome {
+                weights: y,
+                gradient: blank,
+            },
+        )
+    }
+
+    fn mutate(&mut self, child: &mut Genome, rng: &mut Rng) {
+        self.0.mutate(&mut child.weights, rng);
+    }
+}
+
+pub fn train<K: Kind>(
+    params: &EvolutionParams<K>,
+    variation: Variation,
+    problem: &mut Problem<'_>,
+    seeds: Seeds,
+) -> Trained {
+    let data = problem.data();
+    let net = SparseNet {
+        inputs: data.inputs(),
+        hidden: params.hidden,
+        output: Output::Linear,
+    };
+    let (rows, targets) = (rows_of(data), data.targets().to_vec());
+    let (n, d) = (data.len(), net.inputs);
+    let mut rng = seeds.run();
+    let mut batches = seeds.stream("batches");
+    let gradient = variation == Variation::Guided;
+    let mut ledger = Ledger {
+        problem,
+        rows: n,
+        objective_rows: 0,
+        gradient_rows: 0,
+    };
+    // One batch per generation: the initial population's, then each
+    // generation's children's (and the refined members').
+    let mut batch = Batch::default();
+    let mut evaluated = 0usize;
+    let per_batch = params.population;
+    let mut evaluate = |genome: &mut Genome, batch: &mut Batch, ledger: &mut Ledger| {
+        if evaluated.is_multiple_of(per_batch) {
+            batch.draw(&rows, &targets, d, params.batch, &mut batches);
+        }
+        evaluated += 1;
+        if !ledger.spend(batch.len(), gradient) {
+            return None;
+        }
+        let grad = gradient.then(|| {
+            genome.gradient.resize(genome.weights.len(), 0.0);
+            (&mut genome.gradient[..], params.gradient)
+        });
+        let loss = net.loss(&genome.weights, &batch.rows, &batch.targets, grad);
+        Some(vec![SparseNet::density(&genome.weights), loss])
+    };
+    let start: Vec<Genome> = initial(&net, params.population, &mut rng)
+        .into_iter()
+        .map(|weights| Genome {
+            gradient: vec![0.0; weights.len()],
+            weights,
+        })
+        .collect();
+    let engine = Nsga2 {
+        population: params.population,
+        generations: params.generations,
+    };
+    let mut eval = |g: &mut Genome| evaluate(g, &mut batch, &mut ledger);
+    let outcome = match variation {
+        Variation::Guided => engine.run(start, &mut eval, &mut Guided::new(net.bounds()), &mut rng),
+        Variation::Plain => engine.run(
+            start,
+            &mut eval,
+            &mut PlainOperators(RealOperators::new(net.bounds())),
+            &mut rng,
+        ),
+    };
+    let mut stop = match outcome.end {
+        nsga2::End::Generations => StopReason::MaxIterations,
+        nsga2::End::Budget => StopReason::BudgetExhausted,
+    };
+    let mut population = outcome.population;
+    if params.refine && stop == StopReason::MaxIterations {
+        let refined = refine(&net, &population, &batch, &mut ledger);
+        let mut extra = Vec::new();
+        for mut genome in refined {
+            match evaluate(&mut genome, &mut batch, &mut ledger) {
+                Some(objectives) => extra.push(Individual { genome, objectives }),
+                None => {
+                    stop = StopReason::BudgetExhausted;
+                    break;
+                }
+            }
+        }
+        population.extend(extra);
+        population = nsga2::select(population, params.population);
+    }
+    // The final front, scored on the whole training part; like the harness's
+    // scoring of any model, this is not charged.
+    let members: Vec<SparseModel> = population
+        .into_iter()
+        .map(|i| SparseModel {
+            net,
+            weights: i.genome.weights,
+        })
+        .collect();
+    let scored: Vec<Vec<f64>> = members.iter().map(|m| m.objectives(data)).collect();
+    let front_index = nnbench_moea::sort::fronts(&scored).remove(0);
+    let objectives: Vec<Vec<f64>> = front_index.iter().map(|&i| scored[i].clone()).collect();
+    let chosen = params.member.choose(&objectives, 1);
+    let mut slots: Vec<Option<SparseModel>> = members.into_iter().map(Some).collect();
+    let members: Vec<Box<dyn Member>> = front_index
+        .iter()
+        .map(|&i| Box::new(slots[i].take().expect("each member once")) as Box<dyn Member>)
+        .collect();
+    Trained {
+        model: Box::new(Front {
+            objectives: OBJECTIVES.to_vec(),
+            members,
+            chosen,
+            rule: params.member,
+        }),
+        stop,
+    }
+}
+
+/// One mini-batch of rows.
+#[derive(Debug, Default)]
+struct Batch {
+    rows: Vec<f64>,
+    targets: Vec<f64>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// `size` distinct rows (all of them if there are fewer), drawn afresh.
+    fn draw(&mut self, rows: &[f64], targets: &[f64], d: usize, size: usize, rng: &mut Rng) {
+        let n = targets.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        let take = size.min(n);
+        for i in 0..take {
+            let j = rng.random_range(i..n);
+            order.swap(i, j);
+        }
+        order.truncate(take);
+        order.sort_unstable();
+        self.rows = order
+            .iter()
+            .flat_map(|&i| rows[i * d..(i + 1) * d].iter().copied())
+            .collect();
+        self.targets = order.iter().map(|&i| targets[i]).collect();
+    }
+}
+
+/// The authors' final refinement of every member on the last batch: masked
+/// Adam (lr 1e-3, torch's betas and epsilon), zeros kept at zero, steps
+/// 1000 x density / the densest member's (20 below density 0.05), the
+/// lowest-loss weights kept. Each Adam starts fresh (the code reuses one
+/// optimiser across individuals, a side effect this leaves out).
+fn refine(
+    net: &SparseNet,
+    population: &[Individual<Genome>],
+    batch: &Batch,
+    ledger: &mut Ledger,
+) -> Vec<Genome> {
+    let densest = population
+        .iter()
+        .map(|i| i.objectives[0])
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let mut out = Vec::with_capacity(population.len());
+    for individual in population {
+        let density = individual.objectives[0];
+        let steps = if density < 0.05 {
+            20
+        } else {
+            (density / densest * 1000.0) as usize
+        };
+        let mask: Vec<bool> = individual
+            .genome
+            .weights
+            .iter()
+            .map(|v| *v != 0.0)
+            .collect();
+        let mut w = individual.genome.weights.clone();
+        let mut g = vec![0.0; w.len()];
+        let (mut m, mut v) = (vec![0.0; w.len()], vec![0.0; w.len()]);
+        let mut best = (f64::INFINITY, w.clone());
+        for t in 1..=steps {
+            if !ledger.spend(batch.len(), true) {
+                break;
+            }
+            let loss = net.loss(
+                &w,
+                &batch.rows,
+                &batch.targets,
+                Some((&mut g, Gradient::Active)),
+            );
+            if loss < best.0 {
+                best = (loss, w.clone());
+            }
+            let (b1, b2, lr, eps) = (0.9f64, 0.999f64, 1e-3, 1e-8);
+            for i in 0..w.len() {
+                if !mask[i] {
+                    continue;
+                }
+                m[i] = b1 * m[i] + (1.0 - b1) * g[i];
+                v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
+                let (mh, vh) = (
+                    m[i] / (1.0 - b1.powi(t as i32)),
+                    v[i] / (1.0 - b2.powi(t as i32)),
+                );
+                w[i] -= lr * mh / (vh.sqrt() + eps);
+            }
+        }
+        out.push(Genome {
+            gradient: vec![0.0; best.1.len()],
+            weights: best.1,
+        });
+    }
+    out
+}
