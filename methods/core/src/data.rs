@@ -47,6 +47,19 @@ impl Patterns {
         &self.columns[j * self.n..(j + 1) * self.n]
     }
 
+    /// The inputs row-major (`inputs()` values per pattern), for models
+    /// that run one pattern at a time.
+    pub fn rows(&self) -> Vec<f64> {
+        let d = self.inputs();
+        let mut out = vec![0.0; self.len() * d];
+        for j in 0..d {
+            for (p, v) in self.column(j).iter().enumerate() {
+                out[p * d + j] = *v;
+            }
+        }
+        out
+    }
+
     pub fn targets(&self) -> &[f64] {
         &self.y
     }

@@ -74,18 +74,21 @@ fn generation(c: &mut Criterion) {
         population: 50,
         generations: 1,
     };
-    c.bench_function("initial_population_plus_one_generation_50x_64x64_batch128", |b| {
-        b.iter(|| {
-            let mut rng = seed::rng(3);
-            let outcome = engine.run(
-                start.clone(),
-                evaluate,
-                &mut Guided::new(NET.bounds()),
-                &mut rng,
-            );
-            black_box::<Vec<Individual<Genome>>>(outcome.population)
-        })
-    });
+    c.bench_function(
+        "initial_population_plus_one_generation_50x_64x64_batch128",
+        |b| {
+            b.iter(|| {
+                let mut rng = seed::rng(3);
+                let outcome = engine.run(
+                    start.clone(),
+                    evaluate,
+                    &mut Guided::new(NET.bounds()),
+                    &mut rng,
+                );
+                black_box::<Vec<Individual<Genome>>>(outcome.population)
+            })
+        },
+    );
 }
 
 criterion_group!(benches, forward_backward, generation);

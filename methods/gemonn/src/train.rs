@@ -54,18 +54,6 @@ impl Ledger<'_, '_> {
     }
 }
 
-/// Row-major rows and targets of `data`.
-pub fn rows_of(data: &Patterns) -> Vec<f64> {
-    let d = data.inputs();
-    let mut rows = vec![0.0; data.len() * d];
-    for j in 0..d {
-        for (i, v) in data.column(j).iter().enumerate() {
-            rows[i * d + j] = *v;
-        }
-    }
-    rows
-}
-
 /// A member of the front: the network with its weights.
 pub struct SparseModel {
     pub net: SparseNet,
@@ -74,7 +62,7 @@ pub struct SparseModel {
 
 impl Model for SparseModel {
     fn outputs(&self, data: &Patterns) -> Vec<f64> {
-        self.net.outputs(&self.weights, &rows_of(data))
+        self.net.outputs(&self.weights, &data.rows())
     }
 }
 
@@ -82,7 +70,7 @@ impl Member for SparseModel {
     fn objectives(&self, data: &Patterns) -> Vec<f64> {
         let loss = self
             .net
-            .loss(&self.weights, &rows_of(data), data.targets(), None);
+            .loss(&self.weights, &data.rows(), data.targets(), None);
         vec![SparseNet::density(&self.weights), loss]
     }
 }
@@ -134,7 +122,7 @@ pub fn train<K: Kind>(
         hidden: params.hidden,
         output: Output::Linear,
     };
-    let (rows, targets) = (rows_of(data), data.targets().to_vec());
+    let (rows, targets) = (data.rows(), data.targets().to_vec());
     let (n, d) = (data.len(), net.inputs);
     let mut rng = seeds.run();
     let mut batches = seeds.stream("batches");

@@ -9,7 +9,6 @@ use nnbench_core::{Patterns, seed};
 use nnbench_datasets::{DataDir, ReadOptions, Registry, Scaler, Scaling, load};
 use nnbench_mlp::{
     Mlp, MlpParams, Optimiser, Output, ShapMode, TrainingSet, epoch, importances, initial_weights,
-    rows,
 };
 
 fn california() -> Patterns {
@@ -35,7 +34,7 @@ fn bench(c: &mut Criterion) {
     );
     let mut rng = seed::rng(1);
     let start = initial_weights(&net, &mut rng);
-    let x = rows(&data);
+    let x = data.rows();
     let set = TrainingSet {
         x: &x,
         targets: data.targets(),

@@ -217,7 +217,7 @@ impl MlpModel {
     /// The network's raw outputs for every pattern (logits or values).
     pub fn raw(&self, data: &Patterns) -> Vec<Vec<f64>> {
         let mut s = self.net.scratch();
-        rows(data)
+        data.rows()
             .chunks_exact(data.inputs().max(1))
             .map(|x| self.net.forward(&self.weights, x, &mut s).to_vec())
             .collect()
@@ -249,7 +249,7 @@ impl Model for MlpModel {
             ),
         };
         let mut s = self.net.scratch();
-        let x = rows(data);
+        let x = data.rows();
         let total: f64 = x
             .chunks_exact(data.inputs().max(1))
             .zip(&targets)
@@ -268,18 +268,6 @@ impl Model for MlpModel {
             ("shap_recomputations", self.shap.recomputations as f64),
         ]
     }
-}
-
-/// Row-major inputs: the MLP runs one pattern at a time.
-pub fn rows(data: &Patterns) -> Vec<f64> {
-    let d = data.inputs();
-    let mut out = vec![0.0; data.len() * d];
-    for j in 0..d {
-        for (p, v) in data.column(j).iter().enumerate() {
-            out[p * d + j] = *v;
-        }
-    }
-    out
 }
 
 /// Class index of each target: the nearest label.
@@ -389,7 +377,7 @@ impl Method for Trainer {
         let net = Mlp::new(data.inputs(), &self.layers, p.activation, output);
         let mut rng = seeds.run();
         let mut w = initial_weights(&net, &mut rng);
-        let x = rows(data);
+        let x = data.rows();
         let mut optimiser = Optimiser::new(p.rule(), w.len());
         let schedule = p.schedule();
         let shap = p.shap_settings();

@@ -174,7 +174,7 @@ fn a_zero_gradient_factor_freezes_that_inputs_first_layer_weights() {
     let net = Mlp::new(2, &[4], Activation::Tanh, Output::Value);
     let mut rng = nnbench_core::seed::rng(1);
     let start = initial_weights(&net, &mut rng);
-    let x = rows(&data);
+    let x = data.rows();
     let factors = [0.0, 2.0];
     let set = TrainingSet {
         x: &x,
