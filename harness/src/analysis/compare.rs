@@ -287,6 +287,7 @@ mod tests {
             alpha: 0.05,
             rope: 0.01,
             time_dataset: None,
+            front_reference: None,
         }
     }
 

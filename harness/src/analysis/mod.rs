@@ -1,9 +1,11 @@
 //! From stored records to the numbers a report shows: tables of every run's
 //! value with their statistics (`table`), the tests over each table
 //! (`compare`, on the leaf `stats`), and the regenerated-against-published
-//! ledger (`ledger`).
+//! ledger (`ledger`); the indicators of cells whose result is a front
+//! (`fronts`).
 
 pub mod compare;
+pub mod fronts;
 pub mod ledger;
 mod table;
 

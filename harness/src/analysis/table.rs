@@ -5,13 +5,14 @@
 //! over these tables live in `compare`.
 
 use super::compare::{self, Tests};
+use super::fronts;
 use crate::plan::meta::PlanMeta;
 use crate::plan::metric;
 use crate::plan::published::Average;
 use crate::store::record::CellRecord;
 use nnbench_datasets::{Task, sha256_hex};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Stat {
@@ -121,6 +122,12 @@ pub struct PartResults {
     pub split_manifest: String,
     /// For each tuned method (label): how many cells chose each point.
     pub tuning: Vec<(String, Vec<(String, usize)>)>,
+    /// The fronts of each dataset that has any, for the figures.
+    pub fronts: Vec<fronts::DatasetFronts>,
+    /// (method label, member rule) of each method with fronts.
+    pub front_rules: Vec<(String, String)>,
+    /// What the reader must know about this part's numbers.
+    pub warnings: Vec<String>,
 }
 
 pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
@@ -136,6 +143,9 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                 .collect();
             let ok: Vec<&CellRecord> = found.iter().copied().filter(|r| r.is_ok()).collect();
             let labels = plan.labels(p);
+            let indicators = fronts::indicators(&ok, part.tests.front_reference.as_deref());
+            let (front_rules, warnings) =
+                fronts::protocol(&ok, &labels, part.tests.front_reference.as_deref());
             let (mut tables, mut tests) = (Vec::new(), Vec::new());
             for task in [Task::Classification, Task::Regression] {
                 let datasets: Vec<(String, String)> = part
@@ -147,14 +157,27 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                 if datasets.is_empty() {
                     continue;
                 }
-                let metrics = std::iter::once("test_error".to_string()).chain(
-                    part.metrics
-                        .iter()
-                        .filter(|m| metric::applies(m, task) && *m != "test_error")
-                        .cloned(),
-                );
+                // A front's indicator gets its table whenever a cell of this
+                // task has a value of it.
+                let indicator_tables = fronts::METRICS.iter().filter(|m| {
+                    ok.iter().any(|r| {
+                        r.task == task && indicators.get(&r.key).is_some_and(|v| v.contains_key(*m))
+                    })
+                });
+                let metrics = std::iter::once("test_error".to_string())
+                    .chain(
+                        part.metrics
+                            .iter()
+                            .filter(|m| {
+                                metric::applies(m, task)
+                                    && *m != "test_error"
+                                    && !fronts::METRICS.contains(&m.as_str())
+                            })
+                            .cloned(),
+                    )
+                    .chain(indicator_tables.map(|m| m.to_string()));
                 for name in metrics {
-                    let mut t = table(task, &name, &datasets, &labels, &ok);
+                    let mut t = table(task, &name, &datasets, &labels, &ok, &indicators);
                     t.published = datasets
                         .iter()
                         .map(|(d, _)| {
@@ -184,6 +207,18 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                 failed: found.into_iter().filter(|r| !r.is_ok()).cloned().collect(),
                 split_manifest: sha256_hex(split_text.as_bytes()),
                 tuning: tuning(&labels, &ok),
+                front_rules,
+                warnings,
+                fronts: fronts::dataset_fronts(
+                    &ok,
+                    &part
+                        .datasets
+                        .iter()
+                        .map(|(d, _)| plan.datasets[*d].id.clone())
+                        .collect::<Vec<_>>(),
+                    &labels,
+                    &indicators,
+                ),
             }
         })
         .collect()
@@ -217,11 +252,15 @@ fn table(
     datasets: &[(String, String)],
     labels: &[String],
     rows: &[&CellRecord],
+    indicators: &HashMap<String, BTreeMap<&'static str, f64>>,
 ) -> Table {
     let value = |r: &CellRecord| -> Option<(f64, Vec<(u64, f64)>)> {
         let m = r.metrics.as_ref()?;
         if name == "test_error" {
             return Some((r.test_error, m.trace.clone()));
+        }
+        if fronts::METRICS.contains(&name) {
+            return Some((*indicators.get(&r.key)?.get(name)?, Vec::new()));
         }
         Some((m.value(name)?, Vec::new()))
     };

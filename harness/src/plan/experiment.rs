@@ -93,6 +93,9 @@ pub struct ReportOptions {
     pub rope: f64,
     /// The dataset of the run-time plot (default: the one with most rows).
     pub time_dataset: Option<Spanned<String>>,
+    /// For methods whose result is a front: the reference point of the raw
+    /// hypervolume (`hypervolume_at`), one finite value per objective.
+    pub front_reference: Option<Spanned<Vec<f64>>>,
 }
 
 fn default_alpha() -> f64 {
@@ -112,6 +115,7 @@ impl Default for ReportOptions {
             alpha: default_alpha(),
             rope: default_rope(),
             time_dataset: None,
+            front_reference: None,
         }
     }
 }

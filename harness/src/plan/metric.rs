@@ -6,7 +6,7 @@ use nnbench_datasets::Task;
 
 /// `test_error` is the papers' number: classification error in percent, or
 /// MSE for regression. The others are test-part metrics of one task.
-pub const ALL: [(&str, Option<Task>); 11] = [
+pub const ALL: [(&str, Option<Task>); 15] = [
     ("test_error", None),
     ("class_error_pct", Some(Task::Classification)),
     ("accuracy_pct", Some(Task::Classification)),
@@ -20,6 +20,12 @@ pub const ALL: [(&str, Option<Task>); 11] = [
     ("loss", None),
     // Seconds a run spent computing Shapley values (SHAP-informed methods).
     ("shap_seconds", None),
+    // Indicators of a front's test-part objectives (analysis/fronts.rs);
+    // their tables appear by themselves when a method returns a front.
+    ("hypervolume", None),
+    ("hypervolume_at", None),
+    ("igd", None),
+    ("igd_plus", None),
 ];
 
 pub fn check(name: &str) -> Result<()> {
@@ -44,7 +50,12 @@ pub fn applies(name: &str, task: Task) -> bool {
 pub fn lower_is_better(name: &str) -> bool {
     !matches!(
         name,
-        "macro_precision" | "macro_recall" | "r2" | "accuracy_pct"
+        "macro_precision"
+            | "macro_recall"
+            | "r2"
+            | "accuracy_pct"
+            | "hypervolume"
+            | "hypervolume_at"
     )
 }
 

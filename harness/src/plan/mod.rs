@@ -72,6 +72,8 @@ pub struct TestSettings {
     pub rope: f64,
     /// Index into the part's datasets.
     pub time_dataset: Option<usize>,
+    /// The point front cells' `hypervolume_at` is measured at (raw objectives).
+    pub front_reference: Option<Vec<f64>>,
 }
 
 pub struct MethodConfig {
@@ -218,6 +220,7 @@ fn plan_part(
             alpha: 0.05,
             rope: 0.01,
             time_dataset: None,
+            front_reference: None,
         },
     };
     for d in &raw.datasets {

@@ -48,11 +48,20 @@ pub(super) fn test_settings(
         Some(d) => Some(find(d, &dataset_names, "time_dataset")?),
         None => None,
     };
+    let front_reference = match &report.front_reference {
+        Some(r) if r.get_ref().len() < 2 || r.get_ref().iter().any(|v| !v.is_finite()) => bail!(
+            "{}: [report] front_reference = {:?} must give a finite value for each of a front's objectives (at least 2), e.g. [1.1, 1.1]",
+            source.at(r.span()),
+            r.get_ref()
+        ),
+        r => r.as_ref().map(|r| r.get_ref().clone()),
+    };
     Ok(TestSettings {
         control,
         alpha: report.alpha,
         rope: report.rope,
         time_dataset,
+        front_reference,
     })
 }
 

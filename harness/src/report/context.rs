@@ -39,7 +39,10 @@ pub struct PartView {
     pub alpha: f64,
     pub rope: f64,
     pub tables: Vec<TableView>,
-    /// Run time and parameter sweeps.
+    /// How fronts are scored, when a method returns them.
+    pub fronts: String,
+    pub warnings: Vec<String>,
+    /// Run time and parameter sweeps, and fronts.
     pub figures: Vec<Figure>,
     pub failed: Vec<CellRecord>,
     /// (method, "choice (n cells)", ...) for tuned methods.
@@ -163,6 +166,7 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
         figures.push(f);
     }
     figures.extend(sweep_figures(plan, part, r)?);
+    figures.extend(front_figures(&labels, r)?);
     Ok(PartView {
         title: r.title.clone(),
         file: part.file.display().to_string(),
@@ -173,6 +177,8 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
             format!("at most {m} objective evaluations")
         }),
         coverage: coverage(r),
+        fronts: front_protocol(part, r),
+        warnings: r.warnings.clone(),
         split_manifest: r.split_manifest.clone(),
         control: labels.get(part.tests.control).cloned().unwrap_or_default(),
         alpha: part.tests.alpha,
@@ -580,6 +586,80 @@ fn time_figure(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<Option<F
         file: format!("plots/{}-time.svg", slug(&r.name)),
         svg: plots::time_bars(&format!("seconds per run on {id}"), &t.methods, &seconds)?,
     }))
+}
+
+/// One sentence on how fronts are scored, naming each method's member rule.
+fn front_protocol(part: &Part, r: &PartResults) -> String {
+    if r.front_rules.is_empty() {
+        return String::new();
+    }
+    let rules: Vec<String> = r
+        .front_rules
+        .iter()
+        .map(|(label, rule)| format!("{label}: {rule}"))
+        .collect();
+    let at = part
+        .tests
+        .front_reference
+        .as_ref()
+        .map_or(String::new(), |p| {
+            let p: Vec<String> = p.iter().map(|v| number(*v)).collect();
+            format!(
+                "; `hypervolume_at` on the raw objectives at ({})",
+                p.join(", ")
+            )
+        });
+    format!(
+        "indicators of each cell's test-part front against the union of every method's members on the dataset (non-dominated): `hypervolume` normalised as PlatEMO does (1.1 x the union's range, reference point 1){at}; `igd` and `igd_plus` with each objective scaled to the union's range. The member in the error tables, by method: {}",
+        rules.join(", ")
+    )
+}
+
+/// Per dataset with fronts: the fronts in the first two objectives (every
+/// member of every run faint, the median-hypervolume run bold), and every
+/// member's test error against the first objective (density).
+fn front_figures(labels: &[String], r: &PartResults) -> Result<Vec<Figure>> {
+    let mut out = Vec::new();
+    for f in &r.fronts {
+        let [x, y] = [0, 1].map(|i| f.objectives.get(i).cloned().unwrap_or_default());
+        let pair = |p: &[f64]| (p[0], p.get(1).copied().unwrap_or(f64::NAN));
+        let faint: Vec<Vec<(f64, f64)>> = f
+            .members
+            .iter()
+            .map(|ms| ms.iter().map(|(o, _)| pair(o)).collect())
+            .collect();
+        let bold: Vec<Vec<(f64, f64)>> = f
+            .median
+            .iter()
+            .map(|ms| ms.iter().map(|o| pair(o)).collect())
+            .collect();
+        let name = slug(&f.dataset);
+        out.push(Figure {
+            title: format!("{}: test-part fronts, {y} against {x} (every run faint, the median-hypervolume run bold)", f.dataset),
+            file: format!("plots/{}-front-{name}.svg", slug(&r.name)),
+            svg: plots::fronts(&format!("{} fronts", f.dataset), (&x, &y), labels, &faint, &bold)?,
+        });
+        let errors: Vec<Vec<(f64, f64)>> = f
+            .members
+            .iter()
+            .map(|ms| ms.iter().map(|(o, e)| (o[0], *e)).collect())
+            .collect();
+        out.push(Figure {
+            title: format!(
+                "{}: every front member's test error against its {x}",
+                f.dataset
+            ),
+            file: format!("plots/{}-front-error-{name}.svg", slug(&r.name)),
+            svg: plots::fronts(
+                &format!("{} members", f.dataset),
+                (&x, "test error"),
+                labels,
+                &errors,
+                &[],
+            )?,
+        });
+    }
+    Ok(out)
 }
 
 /// One line plot per one-parameter grid and test-error table: the average

@@ -139,6 +139,66 @@ pub fn scatter(
     })
 }
 
+/// A front figure: per method, every point faint and the points of one
+/// chosen run bold (joined as a staircase in x order), one colour per method.
+pub fn fronts(
+    title: &str,
+    axes: (&str, &str),
+    methods: &[String],
+    faint: &[Vec<(f64, f64)>],
+    bold: &[Vec<(f64, f64)>],
+) -> Result<String> {
+    let all = || faint.iter().chain(bold).flatten();
+    let (x_lo, x_hi, _) = value_range(all().map(|p| p.0));
+    let (y_lo, y_hi, log) = value_range(all().map(|p| p.1));
+    svg((820, 520), |root| {
+        let (plot, legend) = root.split_vertically(480);
+        let mut chart = frame(&plot, title);
+        let colour = |m: usize| Palette99::pick(m);
+        macro_rules! draw {
+            ($c:expr) => {{
+                let mut c = $c;
+                c.configure_mesh().x_desc(axes.0).y_desc(axes.1).draw()?;
+                for (m, points) in faint.iter().enumerate() {
+                    c.draw_series(
+                        points
+                            .iter()
+                            .map(|&p| Circle::new(p, 2, colour(m).mix(0.25).filled())),
+                    )?;
+                }
+                for (m, points) in bold.iter().enumerate() {
+                    let mut sorted = points.clone();
+                    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    c.draw_series(LineSeries::new(
+                        sorted.iter().copied(),
+                        colour(m).stroke_width(2),
+                    ))?;
+                    c.draw_series(
+                        sorted
+                            .iter()
+                            .map(|&p| Circle::new(p, 4, colour(m).filled())),
+                    )?;
+                }
+            }};
+        }
+        if log {
+            draw!(chart.build_cartesian_2d(x_lo..x_hi, (y_lo..y_hi).log_scale())?);
+        } else {
+            draw!(chart.build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?);
+        }
+        for (m, name) in methods.iter().enumerate() {
+            let at = (20 + (m as i32 % 4) * 200, 10 + (m as i32 / 4) * 18);
+            legend.draw(&Circle::new(at, 4, colour(m).filled()))?;
+            legend.draw(&Text::new(
+                short(name),
+                (at.0 + 10, at.1 - 6),
+                ("sans-serif", 12),
+            ))?;
+        }
+        Ok(())
+    })
+}
+
 /// Tsoulos et al. Fig 3: mean seconds per run of each method on one dataset.
 pub fn time_bars(title: &str, methods: &[String], seconds: &[Option<f64>]) -> Result<String> {
     let hi = seconds.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.15 + 1e-9;

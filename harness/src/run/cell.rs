@@ -6,7 +6,9 @@ use super::clock::Clock;
 use super::fit::{problem_for, score, settle};
 use super::tune;
 use crate::plan::{Cell, Plan, Split};
-use crate::store::record::{CellMetrics, CellRecord, PartScores, Status, Tuned};
+use crate::store::record::{
+    CellMetrics, CellRecord, FrontRecord, MemberRecord, PartScores, Status, Tuned,
+};
 use nnbench_core::{Patterns, Seeds, Spent};
 use nnbench_datasets::{Scaler, Table, Tables};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -121,6 +123,20 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             .collect(),
         trace: problem.trace().to_vec(),
         tuned,
+        front: model.front().map(|front| FrontRecord {
+            objectives: front.objectives.iter().map(|o| o.to_string()).collect(),
+            rule: front.rule,
+            chosen: front.chosen,
+            members: front
+                .members
+                .iter()
+                .map(|m| MemberRecord {
+                    train: m.objectives(&train_p),
+                    test: m.objectives(&test_p),
+                    test_error: score(ds.task, &m.outputs(&test_p), &test.y, &labels).error(),
+                })
+                .collect(),
+        }),
     };
     record.test_error = metrics.test.scores.error();
     record.train_error = metrics.train.scores.error();

@@ -302,6 +302,7 @@ pub mod tests {
                 notes: [("shap_seconds".to_string(), 0.5)].into(),
                 trace: vec![(1, 3.0), (2, 2.5)],
                 tuned: None,
+                front: None,
             }),
             spent: Spent {
                 objective_evals: 3,

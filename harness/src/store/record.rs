@@ -4,7 +4,7 @@
 
 use crate::plan::experiment::Protocol;
 use nnbench_core::metrics::Scores;
-use nnbench_core::{Spent, StopReason};
+use nnbench_core::{MemberRule, Spent, StopReason};
 use nnbench_datasets::{Scaling, Task};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::de::DeserializeOwned;
@@ -45,6 +45,29 @@ pub struct Tuned {
     pub validation_errors: Vec<f64>,
 }
 
+/// One member of a cell's Pareto front.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    /// The method's objectives on the training part, in the front's order.
+    pub train: Vec<f64>,
+    /// The same on the test part.
+    pub test: Vec<f64>,
+    /// The member's test error (the papers' number), as the cell's own.
+    pub test_error: f64,
+}
+
+/// A cell's whole front, for a method whose result is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontRecord {
+    /// The objectives' names (all minimised).
+    pub objectives: Vec<String>,
+    /// The rule that chose the member standing in the error tables.
+    pub rule: MemberRule,
+    /// That member's index.
+    pub chosen: usize,
+    pub members: Vec<MemberRecord>,
+}
+
 /// What a scored cell measured, serialised once into the `metrics` column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellMetrics {
@@ -56,6 +79,9 @@ pub struct CellMetrics {
     /// methods that train a model of their own.
     pub trace: Vec<(u64, f64)>,
     pub tuned: Option<Tuned>,
+    /// Every member of the front, for a method whose result is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub front: Option<FrontRecord>,
 }
 
 impl CellMetrics {

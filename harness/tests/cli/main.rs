@@ -5,6 +5,7 @@ mod bad_input;
 mod browser;
 mod experiments;
 mod fetch;
+mod fronts;
 mod layering;
 mod readme;
 mod runs;

@@ -5,6 +5,7 @@
 
 use nnbench_core::{MeanParams, Registration, register};
 use nnbench_ga::GeneticParams;
+use nnbench_gemonn::{GemonnParams, Nsga2Params};
 use nnbench_gradient::{AdamParams, RpropParams};
 use nnbench_mlp::MlpParams;
 use nnbench_neat::NeatParams;
@@ -22,6 +23,8 @@ pub fn all() -> Vec<Registration> {
         register::<AdamParams>(),
         register::<RpropParams>(),
         register::<MlpParams>(),
+        register::<GemonnParams>(),
+        register::<Nsga2Params>(),
         register::<MeanParams>(),
     ]
 }
