@@ -21,7 +21,11 @@ fn every_shipped_experiment_plans() {
         ),
         (
             "all.toml",
-            "3 parts, 45 datasets, 30 method configurations, 151500 cells",
+            "4 parts, 45 datasets, 33 method configurations, 151800 cells",
+        ),
+        (
+            "yang2021.toml",
+            "10 datasets, 3 method configurations, 300 cells",
         ),
         (
             "graham2025.toml",
