@@ -4,11 +4,13 @@
 //! of networks trading density (the fraction of non-zero weights) against
 //! training MSE; the member a rule picks stands in the error tables.
 
+mod descent;
 pub mod net;
 pub mod operators;
 mod params;
 mod train;
 
+pub use descent::{DescentParams, Optimiser};
 pub use params::{EvolutionParams, Guided, Kind, Plain};
 
 use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Trained};

@@ -237,21 +237,33 @@ impl Batch {
 
     /// `size` distinct rows (all of them if there are fewer), drawn afresh.
     fn draw(&mut self, rows: &[f64], targets: &[f64], d: usize, size: usize, rng: &mut Rng) {
-        let n = targets.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        let take = size.min(n);
-        for i in 0..take {
-            let j = rng.random_range(i..n);
-            order.swap(i, j);
-        }
-        order.truncate(take);
-        order.sort_unstable();
-        self.rows = order
-            .iter()
-            .flat_map(|&i| rows[i * d..(i + 1) * d].iter().copied())
-            .collect();
-        self.targets = order.iter().map(|&i| targets[i]).collect();
+        (self.rows, self.targets) = draw_batch(rows, targets, d, size, rng);
     }
+}
+
+/// `size` distinct rows of `rows` (row-major, `d` per row) with their
+/// targets, in row order; all of them if there are fewer.
+pub fn draw_batch(
+    rows: &[f64],
+    targets: &[f64],
+    d: usize,
+    size: usize,
+    rng: &mut Rng,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = targets.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let take = size.min(n);
+    for i in 0..take {
+        let j = rng.random_range(i..n);
+        order.swap(i, j);
+    }
+    order.truncate(take);
+    order.sort_unstable();
+    let x = order
+        .iter()
+        .flat_map(|&i| rows[i * d..(i + 1) * d].iter().copied())
+        .collect();
+    (x, order.iter().map(|&i| targets[i]).collect())
 }
 
 /// The authors' final refinement of every member on the last batch: masked

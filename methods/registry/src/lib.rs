@@ -5,7 +5,7 @@
 
 use nnbench_core::{MeanParams, Registration, register};
 use nnbench_ga::GeneticParams;
-use nnbench_gemonn::{GemonnParams, Nsga2Params};
+use nnbench_gemonn::{DescentParams, GemonnParams, Nsga2Params};
 use nnbench_gradient::{AdamParams, RpropParams};
 use nnbench_mlp::MlpParams;
 use nnbench_neat::NeatParams;
@@ -25,6 +25,7 @@ pub fn all() -> Vec<Registration> {
         register::<MlpParams>(),
         register::<GemonnParams>(),
         register::<Nsga2Params>(),
+        register::<DescentParams>(),
         register::<MeanParams>(),
     ]
 }
