@@ -152,3 +152,43 @@ fn a_reference_point_of_the_wrong_dimension_is_a_warning_in_the_report() {
         "no table of values that cannot be computed"
     );
 }
+
+#[test]
+fn a_killed_front_run_resumes_to_the_same_fronts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Slower cells, so the kill lands between the first and the last.
+    let text = FRONTS
+        .replace("repetitions = 1", "repetitions = 2")
+        .replace("generations = 15", "generations = 400");
+    let file = dir.path().join("fronts.toml");
+    std::fs::write(&file, text).unwrap();
+    let (file, out) = (file.display().to_string(), dir.path().display().to_string());
+    let empty = tempfile::tempdir().unwrap();
+    let killed = dir.path().join("killed.sqlite");
+    let store = killed.display().to_string();
+    let args = [
+        file.as_str(),
+        "--jobs",
+        "1",
+        "--out",
+        &out,
+        "--store",
+        &store,
+    ];
+    let after_kill = run_until_killed(&args, &killed, 2, empty.path());
+    assert!(
+        (2..12).contains(&after_kill),
+        "killed after {after_kill} of 12 cells"
+    );
+    ok(&harness_with_data(&args[..], dir.path(), empty.path()));
+    let whole = dir.path().join("whole.sqlite").display().to_string();
+    ok(&harness_with_data(
+        &[file.as_str(), "--out", &out, "--store", &whole],
+        dir.path(),
+        empty.path(),
+    ));
+    assert_eq!(
+        export_without_timing(dir.path(), &killed, &file),
+        export_without_timing(dir.path(), Path::new(&whole), &file)
+    );
+}

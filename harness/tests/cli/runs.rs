@@ -3,8 +3,6 @@
 
 use crate::util::*;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 fn run_smoke(dir: &Path, store: &str, extra: &[&str]) {
     let smoke = experiment("smoke.toml");
@@ -172,36 +170,23 @@ fn a_killed_run_resumes_to_the_same_results() {
     let dir = tempfile::tempdir().unwrap();
     let smoke = experiment("smoke.toml");
     let killed = dir.path().join("killed.sqlite");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
-        .args([
+    let out = dir.path().display().to_string();
+    let after_kill = run_until_killed(
+        &[
             &smoke,
             "--jobs",
             "1",
             "--out",
-            &dir.path().display().to_string(),
+            &out,
             "--store",
             &killed.display().to_string(),
-        ])
-        .env("NNBENCH_DATA", shared_data())
-        .env("CI", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it once some, but not all, cells are stored.
-    let start = Instant::now();
-    let stored = loop {
-        let n = count(&killed);
-        if n >= 5 || start.elapsed() > Duration::from_secs(120) {
-            break n;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let after_kill = count(&killed);
+        ],
+        &killed,
+        5,
+        &shared_data(),
+    );
     assert!(
-        stored >= 5 && after_kill < 120,
+        after_kill >= 5 && after_kill < 120,
         "killed after {after_kill} of 120 cells"
     );
     let o = harness(
@@ -308,16 +293,6 @@ fn merge_refuses_two_results_for_one_cell() {
         dir.path(),
     ));
     assert!(e.contains("different result for cell"), "{e}");
-}
-
-/// Rows in a store (0 while it does not exist yet, or is being created).
-fn count(store: &Path) -> usize {
-    if !store.exists() {
-        return 0;
-    }
-    rusqlite::Connection::open(store)
-        .and_then(|c| c.query_row("SELECT count(*) FROM cells", [], |r| r.get::<_, i64>(0)))
-        .map_or(0, |n| n as usize)
 }
 
 /// Changes one stored result, as a shard from another nnbench version might.

@@ -101,3 +101,33 @@ pub fn export_without_timing(out: &Path, store: &Path, experiment: &str) -> Vec<
     }
     rows
 }
+
+/// Rows in a store (0 while it does not exist yet, or is being created).
+pub fn count(store: &Path) -> usize {
+    if !store.exists() {
+        return 0;
+    }
+    rusqlite::Connection::open(store)
+        .and_then(|c| c.query_row("SELECT count(*) FROM cells", [], |r| r.get::<_, i64>(0)))
+        .map_or(0, |n| n as usize)
+}
+
+/// Starts `harness ARGS` and kills it once `store` holds at least `cells`
+/// cells (or after two minutes); returns how many it held after the kill.
+pub fn run_until_killed(args: &[&str], store: &Path, cells: usize, data: &Path) -> usize {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .env("NNBENCH_DATA", data)
+        .env("CI", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the harness binary starts");
+    let start = std::time::Instant::now();
+    while count(store) < cells && start.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("the run can be killed");
+    child.wait().expect("the killed run is reaped");
+    count(store)
+}
