@@ -186,7 +186,7 @@ fn a_killed_run_resumes_to_the_same_results() {
         &shared_data(),
     );
     assert!(
-        after_kill >= 5 && after_kill < 120,
+        (5..120).contains(&after_kill),
         "killed after {after_kill} of 120 cells"
     );
     let o = harness(
