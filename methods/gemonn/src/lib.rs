@@ -23,7 +23,7 @@ pub type Nsga2Params = EvolutionParams<Plain>;
 impl<K: Kind> MethodParams for EvolutionParams<K> {
     const NAME: &'static str = K::NAME;
     const SUMMARY: &'static str = K::SUMMARY;
-    const VERSION: u32 = 1;
+    const VERSION: u32 = K::VERSION;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.check()?;

@@ -12,6 +12,8 @@ pub trait Kind: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static {
     const NAME: &'static str;
     const SUMMARY: &'static str;
     const VARIATION: Variation;
+    /// The registered name's own algorithm version (part of every cell key).
+    const VERSION: u32;
     /// Whether the final refinement is on by default (GEMONN's own step).
     const REFINE: bool;
 }
@@ -25,6 +27,8 @@ impl Kind for Guided {
     const NAME: &'static str = "GEMONN";
     const SUMMARY: &'static str = "Yang et al. 2021: NSGA-II over sparse one-hidden-layer networks with gradient-guided SBX and zeroing mutation, objectives density and mini-batch MSE; a front";
     const VARIATION: Variation = Variation::Guided;
+    // 2: the refinement on a fresh batch, as the code's own evaluation call.
+    const VERSION: u32 = 2;
     const REFINE: bool = true;
 }
 
@@ -32,6 +36,7 @@ impl Kind for Plain {
     const NAME: &'static str = "NSGA2";
     const SUMMARY: &'static str = "plain NSGA-II (SBX, polynomial mutation) over GEMONN's networks, objectives and budget: its baseline; a front";
     const VARIATION: Variation = Variation::Plain;
+    const VERSION: u32 = 1;
     const REFINE: bool = false;
 }
 

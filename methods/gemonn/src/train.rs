@@ -110,6 +110,55 @@ impl Operators<Genome> for PlainOperators {
     }
 }
 
+/// Evaluations on mini-batches: a fresh batch for every `per_batch`
+/// evaluations (one generation), each charged to the ledger.
+struct Evaluator<'p, 'a> {
+    net: SparseNet,
+    /// None for a search that reads no gradient (plain NSGA-II).
+    gradient: Option<Gradient>,
+    rows: Vec<f64>,
+    targets: Vec<f64>,
+    size: usize,
+    per_batch: usize,
+    batches: Rng,
+    batch: Batch,
+    evaluated: usize,
+    ledger: Ledger<'p, 'a>,
+}
+
+impl Evaluator<'_, '_> {
+    fn fresh_batch(&mut self) {
+        let (rows, targets) = draw_batch(
+            &self.rows,
+            &self.targets,
+            self.net.inputs,
+            self.size,
+            &mut self.batches,
+        );
+        self.batch = Batch { rows, targets };
+    }
+
+    /// Objectives (density, batch MSE) of `genome`, its gradient stored in
+    /// it; None once the budget is spent.
+    fn evaluate(&mut self, genome: &mut Genome) -> Option<Vec<f64>> {
+        if self.evaluated.is_multiple_of(self.per_batch) {
+            self.fresh_batch();
+        }
+        self.evaluated += 1;
+        if !self.ledger.spend(self.batch.len(), self.gradient.is_some()) {
+            return None;
+        }
+        let grad = self.gradient.map(|mode| {
+            genome.gradient.resize(genome.weights.len(), 0.0);
+            (&mut genome.gradient[..], mode)
+        });
+        let loss = self
+            .net
+            .loss(&genome.weights, &self.batch.rows, &self.batch.targets, grad);
+        Some(vec![SparseNet::density(&genome.weights), loss])
+    }
+}
+
 pub fn train<K: Kind>(
     params: &EvolutionParams<K>,
     variation: Variation,
@@ -122,36 +171,23 @@ pub fn train<K: Kind>(
         hidden: params.hidden,
         output: Output::Linear,
     };
-    let (rows, targets) = (data.rows(), data.targets().to_vec());
-    let (n, d) = (data.len(), net.inputs);
     let mut rng = seeds.run();
-    let mut batches = seeds.stream("batches");
-    let gradient = variation == Variation::Guided;
-    let mut ledger = Ledger {
-        problem,
-        rows: n,
-        objective_rows: 0,
-        gradient_rows: 0,
-    };
-    // One batch per generation: the initial population's, then each
-    // generation's children's (and the refined members').
-    let mut batch = Batch::default();
-    let mut evaluated = 0usize;
-    let per_batch = params.population;
-    let mut evaluate = |genome: &mut Genome, batch: &mut Batch, ledger: &mut Ledger| {
-        if evaluated.is_multiple_of(per_batch) {
-            batch.draw(&rows, &targets, d, params.batch, &mut batches);
-        }
-        evaluated += 1;
-        if !ledger.spend(batch.len(), gradient) {
-            return None;
-        }
-        let grad = gradient.then(|| {
-            genome.gradient.resize(genome.weights.len(), 0.0);
-            (&mut genome.gradient[..], params.gradient)
-        });
-        let loss = net.loss(&genome.weights, &batch.rows, &batch.targets, grad);
-        Some(vec![SparseNet::density(&genome.weights), loss])
+    let mut evaluator = Evaluator {
+        net,
+        gradient: (variation == Variation::Guided).then_some(params.gradient),
+        rows: data.rows(),
+        targets: data.targets().to_vec(),
+        size: params.batch,
+        per_batch: params.population,
+        batches: seeds.stream("batches"),
+        batch: Batch::default(),
+        evaluated: 0,
+        ledger: Ledger {
+            problem,
+            rows: data.len(),
+            objective_rows: 0,
+            gradient_rows: 0,
+        },
     };
     let start: Vec<Genome> = initial(&net, params.population, &mut rng)
         .into_iter()
@@ -164,12 +200,12 @@ pub fn train<K: Kind>(
         population: params.population,
         generations: params.generations,
     };
-    let mut eval = |g: &mut Genome| evaluate(g, &mut batch, &mut ledger);
+    let evaluate = |g: &mut Genome| evaluator.evaluate(g);
     let outcome = match variation {
-        Variation::Guided => engine.run(start, &mut eval, &mut Guided::new(net.bounds()), &mut rng),
+        Variation::Guided => engine.run(start, evaluate, &mut Guided::new(net.bounds()), &mut rng),
         Variation::Plain => engine.run(
             start,
-            &mut eval,
+            evaluate,
             &mut PlainOperators(RealOperators::new(net.bounds())),
             &mut rng,
         ),
@@ -180,10 +216,13 @@ pub fn train<K: Kind>(
     };
     let mut population = outcome.population;
     if params.refine && stop == StopReason::MaxIterations {
-        let refined = refine(&net, &population, &batch, &mut ledger);
+        // The code's refinement is an evaluation call of its own: a fresh
+        // batch; the refined members are then evaluated on the next one.
+        evaluator.fresh_batch();
+        let refined = refine(&net, &population, &mut evaluator);
         let mut extra = Vec::new();
         for mut genome in refined {
-            match evaluate(&mut genome, &mut batch, &mut ledger) {
+            match evaluator.evaluate(&mut genome) {
                 Some(objectives) => extra.push(Individual { genome, objectives }),
                 None => {
                     stop = StopReason::BudgetExhausted;
@@ -234,11 +273,6 @@ impl Batch {
     fn len(&self) -> usize {
         self.targets.len()
     }
-
-    /// `size` distinct rows (all of them if there are fewer), drawn afresh.
-    fn draw(&mut self, rows: &[f64], targets: &[f64], d: usize, size: usize, rng: &mut Rng) {
-        (self.rows, self.targets) = draw_batch(rows, targets, d, size, rng);
-    }
 }
 
 /// `size` distinct rows of `rows` (row-major, `d` per row) with their
@@ -266,7 +300,7 @@ pub fn draw_batch(
     (x, order.iter().map(|&i| targets[i]).collect())
 }
 
-/// The authors' final refinement of every member on the last batch: masked
+/// The authors' final refinement of every member on the current batch: masked
 /// Adam (lr 1e-3, torch's betas and epsilon), zeros kept at zero, steps
 /// 1000 x density / the densest member's (20 below density 0.05), the
 /// lowest-loss weights kept. Each Adam starts fresh (the code reuses one
@@ -274,8 +308,7 @@ pub fn draw_batch(
 fn refine(
     net: &SparseNet,
     population: &[Individual<Genome>],
-    batch: &Batch,
-    ledger: &mut Ledger,
+    evaluator: &mut Evaluator,
 ) -> Vec<Genome> {
     let densest = population
         .iter()
@@ -301,9 +334,10 @@ fn refine(
         let (mut m, mut v) = (vec![0.0; w.len()], vec![0.0; w.len()]);
         let mut best = (f64::INFINITY, w.clone());
         for t in 1..=steps {
-            if !ledger.spend(batch.len(), true) {
+            if !evaluator.ledger.spend(evaluator.batch.len(), true) {
                 break;
             }
+            let batch = &evaluator.batch;
             let loss = net.loss(
                 &w,
                 &batch.rows,
