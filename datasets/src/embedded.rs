@@ -2,9 +2,10 @@
 //! no data directory. Taken unchanged from the scikit-learn 1.9.1 wheel; see
 //! datasets/embedded/README.md for source, licence and checksums.
 
-const FILES: [(&str, &[u8]); 4] = [
+const FILES: [(&str, &[u8]); 5] = [
     ("iris.csv", include_bytes!("../embedded/iris.csv")),
     ("wine_data.csv", include_bytes!("../embedded/wine_data.csv")),
+    ("digits.csv.gz", include_bytes!("../embedded/digits.csv.gz")),
     (
         "diabetes_data_raw.csv.gz",
         include_bytes!("../embedded/diabetes_data_raw.csv.gz"),

@@ -89,6 +89,9 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
             options.missing,
         )?),
         Format::SklearnCsv => Tables::Single(formats::parse_sklearn_csv(text(0).0, text(0).1)?),
+        Format::SklearnDigitsGz => {
+            Tables::Single(formats::parse_sklearn_digits(text(0).0, text(0).1)?)
+        }
         Format::SklearnDiabetesGz => {
             if texts.len() != 2 {
                 return Err(registry_error(

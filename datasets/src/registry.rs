@@ -20,6 +20,8 @@ pub enum Format {
     SklearnCsv,
     /// Two files: inputs, then targets.
     SklearnDiabetesGz,
+    /// scikit-learn's digits: rows of 64 pixel values (0-16) and the digit.
+    SklearnDigitsGz,
     CalHousingData,
     /// A header row of names; `target` names the target column.
     Csv,
@@ -156,7 +158,7 @@ mod tests {
     #[test]
     fn the_built_in_registry_parses_and_names_each_pair_once() {
         let r = Registry::parse(BUILT_IN, "built-in").unwrap();
-        assert_eq!(r.entries.len(), 68);
+        assert_eq!(r.entries.len(), 70);
         assert!(
             r.entries
                 .iter()

@@ -40,10 +40,10 @@ pub fn kfold(y: &[f64], task: Task, k: usize, seed: u64, dataset: &str) -> Resul
     Ok(fold)
 }
 
-/// Row indices by class (classification) or all in one group (regression).
+/// Row indices by class (classification) or all in one group.
 fn groups(y: &[f64], task: Task) -> Vec<Vec<usize>> {
     match task {
-        Task::Regression => vec![(0..y.len()).collect()],
+        Task::Regression | Task::Reconstruction => vec![(0..y.len()).collect()],
         Task::Classification => distinct_labels(y)
             .into_iter()
             .map(|label| {

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub enum Task {
     Classification,
     Regression,
+    /// The inputs are the targets: a model returns one output per input of
+    /// every row (an auto-encoder); the row's own target is not used.
+    Reconstruction,
 }
 
 impl Task {
@@ -15,6 +18,7 @@ impl Task {
         match self {
             Task::Classification => "classification",
             Task::Regression => "regression",
+            Task::Reconstruction => "reconstruction",
         }
     }
 }

@@ -11,7 +11,7 @@ mod tsoulos;
 pub use calhousing::parse_cal_housing;
 pub use csv::parse_csv;
 pub use keel::{parse_keel, parse_keel_headerless};
-pub use sklearn::{parse_sklearn_csv, parse_sklearn_diabetes};
+pub use sklearn::{parse_sklearn_csv, parse_sklearn_diabetes, parse_sklearn_digits};
 pub use tsoulos::parse_tsoulos;
 
 use crate::error::{DataError, Result};

@@ -1,12 +1,39 @@
 //! The data files of scikit-learn's wheel: `sklearn-csv` (iris, wine, breast
 //! cancer: a `n,d,label names...` line, then rows of `d` inputs and an integer
-//! label) and `sklearn-diabetes-gz` (inputs and targets in two files, already
-//! decompressed by the loader).
+//! label), `sklearn-diabetes-gz` (inputs and targets in two files, already
+//! decompressed by the loader) and `sklearn-digits-gz` (no header: 64 pixel
+//! values and the digit per row).
 
 use super::{lines, number};
 use crate::error::{DataError, Result};
 use crate::table::Table;
 use std::path::Path;
+
+/// The digits' pixels per row.
+const DIGIT_PIXELS: usize = 64;
+
+pub fn parse_sklearn_digits(text: &str, path: &Path) -> Result<Table> {
+    let mut table = Table::new(DIGIT_PIXELS);
+    for (line, row) in lines(text) {
+        let values: Vec<f64> = row
+            .split(',')
+            .enumerate()
+            .map(|(i, v)| number(v, path, line, i + 1))
+            .collect::<Result<_>>()?;
+        if values.len() != DIGIT_PIXELS + 1 {
+            return Err(DataError::malformed(
+                path,
+                line,
+                format!(
+                    "{} values; a digit has {DIGIT_PIXELS} pixels and its label",
+                    values.len()
+                ),
+            ));
+        }
+        table.push(&values[..DIGIT_PIXELS], values[DIGIT_PIXELS]);
+    }
+    Ok(table)
+}
 
 pub fn parse_sklearn_csv(text: &str, path: &Path) -> Result<Table> {
     let mut it = lines(text);
@@ -106,6 +133,25 @@ mod tests {
         let t = parse_sklearn_csv("2,2,a,b\n1,2,0\n3,4,1\n", Path::new("s.csv")).unwrap();
         assert_eq!((t.rows(), t.d), (2, 2));
         assert_eq!(t.y, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn digits_rows_are_64_pixels_and_the_digit() {
+        let row = |label: u32| {
+            let pixels: Vec<String> = (0..64).map(|i| (i % 17).to_string()).collect();
+            format!("{},{label}\n", pixels.join(","))
+        };
+        let t = parse_sklearn_digits(&(row(3) + &row(9)), Path::new("d.csv")).unwrap();
+        assert_eq!((t.rows(), t.d), (2, 64));
+        assert_eq!(t.y, vec![3.0, 9.0]);
+        assert_eq!(t.x[16], 16.0);
+        let e = parse_sklearn_digits("1,2,3\n", Path::new("d.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("d.csv") && e.contains("3 values; a digit has 64 pixels"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
             let (front_rules, warnings) =
                 fronts::protocol(&ok, &labels, part.tests.front_reference.as_deref());
             let (mut tables, mut tests) = (Vec::new(), Vec::new());
-            for task in [Task::Classification, Task::Regression] {
+            for task in [Task::Classification, Task::Regression, Task::Reconstruction] {
                 let datasets: Vec<(String, String)> = part
                     .datasets
                     .iter()

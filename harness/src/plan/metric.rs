@@ -39,10 +39,15 @@ pub fn check(name: &str) -> Result<()> {
     }
 }
 
-/// Whether `name` is reported for datasets of `task`.
+/// Whether `name` is reported for datasets of `task`. A reconstruction is
+/// scored with the regression metrics, over every input of every row.
 pub fn applies(name: &str, task: Task) -> bool {
+    let scored_as = match task {
+        Task::Reconstruction => Task::Regression,
+        t => t,
+    };
     ALL.iter()
-        .any(|(n, t)| *n == name && t.is_none_or(|t| t == task))
+        .any(|(n, t)| *n == name && t.is_none_or(|t| t == scored_as))
 }
 
 /// Whether a smaller value is better (errors) or a larger one (precision,
@@ -63,6 +68,6 @@ pub fn lower_is_better(name: &str) -> bool {
 pub fn test_error_name(task: Task) -> &'static str {
     match task {
         Task::Classification => "class_error_pct",
-        Task::Regression => "mse",
+        Task::Regression | Task::Reconstruction => "mse",
     }
 }

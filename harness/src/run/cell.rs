@@ -109,13 +109,24 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     let stop = settle(trained.stop, &problem, &outputs.0);
     record.stop_reason = Some(stop);
     let labels = train.class_labels();
-    let part_scores = |outputs: &[f64], table: &Table, data: &Patterns| PartScores {
-        scores: score(ds.task, outputs, &table.y, &labels),
-        loss: model.loss(data),
+    let scored = |outputs: &[f64], table: &Table| score(ds.task, outputs, table, &labels);
+    let (test_scores, train_scores) = match (scored(&outputs.1, &test), scored(&outputs.0, &train))
+    {
+        (Ok(test), Ok(train)) => (test, train),
+        (Err(e), _) | (_, Err(e)) => {
+            record.error = format!("{}: {e}", config.name);
+            return record;
+        }
     };
     let metrics = CellMetrics {
-        test: part_scores(&outputs.1, &test, &test_p),
-        train: part_scores(&outputs.0, &train, &train_p),
+        test: PartScores {
+            scores: test_scores,
+            loss: model.loss(&test_p),
+        },
+        train: PartScores {
+            scores: train_scores,
+            loss: model.loss(&train_p),
+        },
         notes: model
             .notes()
             .into_iter()
@@ -133,7 +144,7 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
                 .map(|m| MemberRecord {
                     train: m.objectives(&train_p),
                     test: m.objectives(&test_p),
-                    test_error: score(ds.task, &m.outputs(&test_p), &test.y, &labels).error(),
+                    test_error: scored(&m.outputs(&test_p), &test).map_or(f64::NAN, |s| s.error()),
                 })
                 .collect(),
         }),

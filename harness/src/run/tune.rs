@@ -68,7 +68,8 @@ pub fn choose<'a>(
             spent.objective_evals += problem.spent().objective_evals;
             spent.gradient_evals += problem.spent().gradient_evals;
             let outputs = trained.model.outputs(&validation_p);
-            let error = score(task, &outputs, &validation.y, &labels).error();
+            let error =
+                score(task, &outputs, &validation, &labels).map_or(f64::INFINITY, |s| s.error());
             if error.is_finite() {
                 error
             } else {

@@ -38,6 +38,7 @@ pub struct RegressionMetrics {
 #[serde(untagged)]
 pub enum Scores {
     Classification(ClassificationMetrics),
+    /// A regression's, or a reconstruction's over every input of every row.
     Regression(RegressionMetrics),
 }
 

@@ -40,6 +40,8 @@ pub struct Problem<'a> {
     trace: Vec<(u64, f64)>,
     /// The training part's class labels, ascending, for a classification task.
     classes: Option<Vec<f64>>,
+    /// The task is to reconstruct the inputs (an auto-encoder's).
+    reconstruction: bool,
 }
 
 impl<'a> Problem<'a> {
@@ -53,6 +55,7 @@ impl<'a> Problem<'a> {
             best: f64::INFINITY,
             trace: Vec::new(),
             classes: None,
+            reconstruction: false,
         }
     }
 
@@ -66,6 +69,18 @@ impl<'a> Problem<'a> {
     pub fn with_classes(mut self, labels: Vec<f64>) -> Self {
         self.classes = Some(labels);
         self
+    }
+
+    /// Marks the task as reconstruction: a model returns one output per
+    /// input of every row, scored against the inputs.
+    pub fn with_reconstruction(mut self) -> Self {
+        self.reconstruction = true;
+        self
+    }
+
+    /// Whether the task is to reconstruct the inputs.
+    pub fn reconstruction(&self) -> bool {
+        self.reconstruction
     }
 
     /// The class labels of a classification task; None for regression.

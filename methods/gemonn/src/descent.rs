@@ -3,7 +3,7 @@
 //! result is one network, so a front of one point: it is stored, scored and
 //! drawn with the fronts (a point on the front figures).
 
-use crate::net::{Gradient, Output, SparseNet};
+use crate::net::{Gradient, SparseNet};
 use crate::train::{OBJECTIVES, SparseModel, draw_batch};
 use nnbench_core::{
     Front, Member, MemberRule, Method, MethodParams, ParamError, Problem, Seeds, StopReason,
@@ -65,11 +65,7 @@ impl Method for Descent {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.0;
         let data = problem.data();
-        let net = SparseNet {
-            inputs: data.inputs(),
-            hidden: p.hidden,
-            output: Output::Linear,
-        };
+        let net = SparseNet::for_problem(problem, p.hidden);
         let (rows, targets) = (data.rows(), data.targets().to_vec());
         let mut rng = seeds.run();
         let mut batches = seeds.stream("batches");

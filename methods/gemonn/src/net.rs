@@ -56,6 +56,20 @@ fn active(w: &[f64], inputs: usize, hidden: usize) -> Vec<Vec<(usize, f64)>> {
 }
 
 impl SparseNet {
+    /// The network for `problem`'s task: the tied auto-encoder for a
+    /// reconstruction, the linear output otherwise.
+    pub fn for_problem(problem: &nnbench_core::Problem<'_>, hidden: usize) -> SparseNet {
+        SparseNet {
+            inputs: problem.data().inputs(),
+            hidden,
+            output: if problem.reconstruction() {
+                Output::Tied
+            } else {
+                Output::Linear
+            },
+        }
+    }
+
     pub fn genes(&self) -> usize {
         let extra = match self.output {
             Output::Tied => 0,

@@ -84,6 +84,43 @@ fn the_result_is_a_non_dominated_front_with_the_rules_member() {
 }
 
 #[test]
+fn a_reconstruction_task_trains_the_tied_auto_encoder() {
+    // Rows of 6 inputs that are two patterns: a 2-unit code suffices.
+    let rows: Vec<f64> = (0..120)
+        .flat_map(|i| {
+            if i % 2 == 0 {
+                [0.9, 0.9, 0.9, 0.1, 0.1, 0.1]
+            } else {
+                [0.1, 0.1, 0.1, 0.9, 0.9, 0.9]
+            }
+        })
+        .collect();
+    let data = Patterns::from_rows(6, &rows, &[0.0; 120]);
+    let params = GemonnParams {
+        hidden: 4,
+        population: 20,
+        generations: 60,
+        ..GemonnParams::default()
+    };
+    let method = params.build().unwrap();
+    let mut problem = Problem::new(None, &data, Budget::default()).with_reconstruction();
+    let trained = method.train(&mut problem, Seeds::new(2, 3));
+    let front = trained.model.front().unwrap();
+    let outputs = trained.model.outputs(&data);
+    assert_eq!(outputs.len(), 120 * 6, "one output per input");
+    // Better than the constant 0.5 (MSE 0.16) by far.
+    let best = front
+        .members
+        .iter()
+        .map(|m| m.objectives(&data)[1])
+        .fold(f64::INFINITY, f64::min);
+    assert!(best < 0.05, "reconstruction MSE {best}");
+    let net = crate::net::SparseNet::for_problem(&problem, 4);
+    assert_eq!(net.output, crate::net::Output::Tied);
+    assert_eq!(net.genes(), 7 * 4, "tied: no output weights of its own");
+}
+
+#[test]
 fn a_seed_gives_the_same_front_to_the_bit() {
     let bits = |t: &Trained| -> Vec<u64> {
         objectives(t)

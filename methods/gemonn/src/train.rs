@@ -8,7 +8,7 @@
 //! rows is b / n of an objective pass (and of a gradient pass where the
 //! gradient is computed), summed exactly and charged as whole passes.
 
-use crate::net::{Gradient, Output, SparseNet};
+use crate::net::{Gradient, SparseNet};
 use crate::operators::{Genome, Guided, initial};
 use crate::params::{EvolutionParams, Kind};
 use nnbench_core::{Front, Member, Model, Patterns, Problem, Rng, Seeds, StopReason, Trained};
@@ -166,11 +166,7 @@ pub fn train<K: Kind>(
     seeds: Seeds,
 ) -> Trained {
     let data = problem.data();
-    let net = SparseNet {
-        inputs: data.inputs(),
-        hidden: params.hidden,
-        output: Output::Linear,
-    };
+    let net = SparseNet::for_problem(problem, params.hidden);
     let mut rng = seeds.run();
     let mut evaluator = Evaluator {
         net,
