@@ -247,7 +247,31 @@ fn plan_part(
             .map_err(|e| anyhow!("{at}: {e}"))?;
         part.datasets.push((index, protocol));
     }
+    let reconstruction: Vec<&str> = part
+        .datasets
+        .iter()
+        .map(|(d, _)| &plan.datasets[*d])
+        .filter(|ds| ds.task == nnbench_datasets::Task::Reconstruction)
+        .map(|ds| ds.id.as_str())
+        .collect();
     for m in &raw.methods {
+        if let (Some(id), Some(reg)) = (
+            reconstruction.first(),
+            nnbench_methods::find(m.name.get_ref()),
+        ) && !reg.reconstructs
+        {
+            let able: Vec<&str> = nnbench_methods::all()
+                .into_iter()
+                .filter(|r| r.reconstructs)
+                .map(|r| r.name)
+                .collect();
+            bail!(
+                "{}: method {} gives one output per row and cannot reconstruct the inputs of {id} (a reconstruction task); use a method that can ({}), or a variant of the dataset with a target",
+                source.at(m.name.span()),
+                reg.name,
+                able.join(", ")
+            );
+        }
         for config in methods::method_configs(source, m)? {
             plan.methods.push(config);
             part.methods.push(plan.methods.len() - 1);

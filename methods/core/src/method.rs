@@ -100,6 +100,10 @@ pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
     const SUMMARY: &'static str;
     /// Bumped whenever a change alters results; part of every cell key.
     const VERSION: u32;
+    /// Whether the method can reconstruct its inputs (one output per input
+    /// of every row, an auto-encoder's); most give one output per row, and
+    /// the harness refuses them a reconstruction task.
+    const RECONSTRUCTS: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError>;
 }

@@ -25,6 +25,7 @@ pub struct Registration {
     pub name: &'static str,
     pub summary: &'static str,
     pub version: u32,
+    pub reconstructs: bool,
     pub defaults: fn() -> toml::Table,
     pub build: fn(toml::Table) -> Result<Built, BuildError>,
 }
@@ -34,6 +35,7 @@ pub fn register<P: MethodParams>() -> Registration {
         name: P::NAME,
         summary: P::SUMMARY,
         version: P::VERSION,
+        reconstructs: P::RECONSTRUCTS,
         defaults: || to_table(&P::default()),
         build: |table| {
             let params = P::deserialize(toml::Value::Table(table))

@@ -48,6 +48,7 @@ impl MethodParams for DescentParams {
     const NAME: &'static str = "DESCENT";
     const SUMMARY: &'static str = "mini-batch SGD or Adam on GEMONN's network and objectives at GEMONN's budget: the paper's gradient baselines, a front of one point";
     const VERSION: u32 = 1;
+    const RECONSTRUCTS: bool = true;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::at_least("hidden", self.hidden, 1)?;

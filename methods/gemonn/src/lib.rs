@@ -24,6 +24,7 @@ impl<K: Kind> MethodParams for EvolutionParams<K> {
     const NAME: &'static str = K::NAME;
     const SUMMARY: &'static str = K::SUMMARY;
     const VERSION: u32 = K::VERSION;
+    const RECONSTRUCTS: bool = true;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         self.check()?;
