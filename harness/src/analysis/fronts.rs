@@ -18,7 +18,7 @@
 //! Adding a method can move the reference front and with it every value
 //! but `hypervolume_at`: compare values within one report.
 
-use crate::store::record::{CellRecord, FrontRecord};
+use crate::store::record::CellRecord;
 use nnbench_moea::indicators::{hypervolume, hypervolume_platemo, igd, igd_plus};
 use nnbench_moea::sort::non_dominated;
 use std::collections::{BTreeMap, HashMap};
@@ -30,7 +30,7 @@ pub const METRICS: [&str; 4] = ["hypervolume", "hypervolume_at", "igd", "igd_plu
 pub fn reference_fronts(records: &[&CellRecord]) -> BTreeMap<String, Vec<Vec<f64>>> {
     let mut union: BTreeMap<String, Vec<Vec<f64>>> = BTreeMap::new();
     for r in records {
-        if let Some(front) = r.metrics.as_ref().and_then(|m| m.front.as_ref()) {
+        if let Some(front) = r.front() {
             let points = union.entry(r.dataset.clone()).or_default();
             points.extend(front.members.iter().map(|m| m.test.clone()));
         }
@@ -51,7 +51,7 @@ pub fn indicators(
     let references = reference_fronts(records);
     let mut out = HashMap::new();
     for r in records {
-        let Some(front) = r.metrics.as_ref().and_then(|m| m.front.as_ref()) else {
+        let Some(front) = r.front() else {
             continue;
         };
         let reference = &references[&r.dataset];
@@ -83,20 +83,20 @@ pub fn protocol(
     labels: &[String],
     at: Option<&[f64]>,
 ) -> (Vec<(String, String)>, Vec<String>) {
-    fn front<'r>(r: &&'r CellRecord) -> Option<&'r FrontRecord> {
-        r.metrics.as_ref().and_then(|m| m.front.as_ref())
-    }
     let rules = labels
         .iter()
         .filter_map(|l| {
-            let f = records.iter().filter(|r| &r.label == l).find_map(front)?;
+            let f = records
+                .iter()
+                .filter(|r| &r.label == l)
+                .find_map(|r| r.front())?;
             Some((l.clone(), f.rule.as_str().to_string()))
         })
         .collect();
     let mut warnings: Vec<String> = Vec::new();
     if let Some(at) = at {
         for r in records {
-            if let Some(f) = front(r).filter(|f| f.objectives.len() != at.len()) {
+            if let Some(f) = r.front().filter(|f| f.objectives.len() != at.len()) {
                 let w = format!(
                     "[report] front_reference has {} values but {}'s fronts have {} objectives ({}): hypervolume_at is left out for them",
                     at.len(),
@@ -134,14 +134,14 @@ pub fn dataset_fronts(
     labels: &[String],
     indicators: &HashMap<String, BTreeMap<&'static str, f64>>,
 ) -> Vec<DatasetFronts> {
-    let front = |r: &CellRecord| r.metrics.as_ref().and_then(|m| m.front.clone());
+    let front = |r: &CellRecord| r.front().cloned();
     datasets
         .iter()
         .filter_map(|dataset| {
             let here: Vec<&CellRecord> = records
                 .iter()
                 .copied()
-                .filter(|r| &r.dataset == dataset && front(r).is_some())
+                .filter(|r| &r.dataset == dataset && r.front().is_some())
                 .collect();
             let objectives = front(here.first()?)?.objectives;
             let of = |label: &String| -> Vec<&CellRecord> {
@@ -209,7 +209,7 @@ fn scale(points: &[Vec<f64>], reference: &[Vec<f64>]) -> Vec<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::record::MemberRecord;
+    use crate::store::record::{FrontRecord, MemberRecord};
     use crate::store::tests::record;
 
     fn with_front(key: &str, dataset: &str, points: &[[f64; 2]]) -> CellRecord {

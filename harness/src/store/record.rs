@@ -134,6 +134,11 @@ impl CellRecord {
         self.status == Status::Ok
     }
 
+    /// The cell's front, for a method whose result is one.
+    pub fn front(&self) -> Option<&FrontRecord> {
+        self.metrics.as_ref()?.front.as_ref()
+    }
+
     /// Equal in everything a run determines (timings excepted).
     pub fn same_result(&self, other: &CellRecord) -> bool {
         self.test_error.to_bits() == other.test_error.to_bits()

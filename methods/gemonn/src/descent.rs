@@ -3,6 +3,8 @@
 //! result is one network, so a front of one point: it is stored, scored and
 //! drawn with the fronts (a point on the front figures).
 
+use crate::adam::Adam;
+use crate::ledger::Ledger;
 use crate::net::{Gradient, SparseNet};
 use crate::train::{OBJECTIVES, SparseModel, draw_batch};
 use nnbench_core::{
@@ -75,35 +77,27 @@ impl Method for Descent {
         let mut w: Vec<f64> = (0..net.genes())
             .map(|_| rng.random_range(-range..range))
             .collect();
-        let (mut m, mut v, mut g) = (vec![0.0; w.len()], vec![0.0; w.len()], vec![0.0; w.len()]);
+        let mut g = vec![0.0; w.len()];
+        let mut adam = Adam::new(p.learning_rate, w.len());
         let mut stop = StopReason::MaxIterations;
-        let (n, mut read) = (data.len().max(1) as u64, 0u64);
-        for t in 1..=p.steps {
-            if problem.exhausted() {
+        let mut ledger = Ledger::new(problem);
+        for _ in 0..p.steps {
+            let (x, y) = draw_batch(&rows, &targets, net.inputs, p.batch, &mut batches);
+            if !ledger.spend(y.len(), true) {
                 stop = StopReason::BudgetExhausted;
                 break;
             }
-            let (x, y) = draw_batch(&rows, &targets, net.inputs, p.batch, &mut batches);
-            let before = read / n;
-            read += y.len() as u64;
-            problem.charge(read / n - before, read / n - before);
             let loss = net.loss(&w, &x, &y, Some((&mut g, Gradient::Full)));
             if !loss.is_finite() {
                 stop = StopReason::NonFinite;
                 break;
             }
-            for i in 0..w.len() {
-                match p.optimiser {
-                    Optimiser::Sgd => w[i] -= p.learning_rate * g[i],
-                    Optimiser::Adam => {
-                        let (b1, b2, eps) = (0.9f64, 0.999f64, 1e-8);
-                        m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                        v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                        let mh = m[i] / (1.0 - b1.powi(t as i32));
-                        let vh = v[i] / (1.0 - b2.powi(t as i32));
-                        w[i] -= p.learning_rate * mh / (vh.sqrt() + eps);
-                    }
-                }
+            match p.optimiser {
+                Optimiser::Sgd => w
+                    .iter_mut()
+                    .zip(&g)
+                    .for_each(|(w, g)| *w -= p.learning_rate * g),
+                Optimiser::Adam => adam.step(&mut w, &g, None),
             }
         }
         let member: Box<dyn Member> = Box::new(SparseModel { net, weights: w });

@@ -4,7 +4,9 @@
 //! of networks trading density (the fraction of non-zero weights) against
 //! training MSE; the member a rule picks stands in the error tables.
 
+mod adam;
 mod descent;
+mod ledger;
 pub mod net;
 pub mod operators;
 mod params;

@@ -8,6 +8,8 @@
 //! rows is b / n of an objective pass (and of a gradient pass where the
 //! gradient is computed), summed exactly and charged as whole passes.
 
+use crate::adam::Adam;
+use crate::ledger::Ledger;
 use crate::net::{Gradient, SparseNet};
 use crate::operators::{Genome, Guided, initial};
 use crate::params::{EvolutionParams, Kind};
@@ -23,35 +25,6 @@ pub enum Variation {
     Guided,
     /// Plain NSGA-II: SBX and polynomial mutation, no gradient.
     Plain,
-}
-
-/// The training part as rows, and what has been charged for reading it.
-struct Ledger<'p, 'a> {
-    problem: &'p mut Problem<'a>,
-    rows: usize,
-    objective_rows: u64,
-    gradient_rows: u64,
-}
-
-impl Ledger<'_, '_> {
-    /// Records `rows` rows read (and back-propagated, if `gradient`);
-    /// false once the budget is spent.
-    fn spend(&mut self, rows: usize, gradient: bool) -> bool {
-        if self.problem.exhausted() {
-            return false;
-        }
-        let n = self.rows.max(1) as u64;
-        let (before_o, before_g) = (self.objective_rows / n, self.gradient_rows / n);
-        self.objective_rows += rows as u64;
-        if gradient {
-            self.gradient_rows += rows as u64;
-        }
-        self.problem.charge(
-            self.objective_rows / n - before_o,
-            self.gradient_rows / n - before_g,
-        );
-        true
-    }
 }
 
 /// A member of the front: the network with its weights.
@@ -178,12 +151,7 @@ pub fn train<K: Kind>(
         batches: seeds.stream("batches"),
         batch: Batch::default(),
         evaluated: 0,
-        ledger: Ledger {
-            problem,
-            rows: data.len(),
-            objective_rows: 0,
-            gradient_rows: 0,
-        },
+        ledger: Ledger::new(problem),
     };
     let start: Vec<Genome> = initial(&net, params.population, &mut rng)
         .into_iter()
@@ -238,7 +206,14 @@ pub fn train<K: Kind>(
             weights: i.genome.weights,
         })
         .collect();
-    let scored: Vec<Vec<f64>> = members.iter().map(|m| m.objectives(data)).collect();
+    // Rows held by the evaluator: no conversion per member.
+    let scored: Vec<Vec<f64>> = members
+        .iter()
+        .map(|m| {
+            let loss = net.loss(&m.weights, &evaluator.rows, &evaluator.targets, None);
+            vec![SparseNet::density(&m.weights), loss]
+        })
+        .collect();
     let front_index = nnbench_moea::sort::fronts(&scored).remove(0);
     let objectives: Vec<Vec<f64>> = front_index.iter().map(|&i| scored[i].clone()).collect();
     let chosen = params.member.choose(&objectives, 1);
@@ -327,9 +302,9 @@ fn refine(
             .collect();
         let mut w = individual.genome.weights.clone();
         let mut g = vec![0.0; w.len()];
-        let (mut m, mut v) = (vec![0.0; w.len()], vec![0.0; w.len()]);
+        let mut adam = Adam::new(1e-3, w.len());
         let mut best = (f64::INFINITY, w.clone());
-        for t in 1..=steps {
+        for _ in 0..steps {
             if !evaluator.ledger.spend(evaluator.batch.len(), true) {
                 break;
             }
@@ -343,19 +318,7 @@ fn refine(
             if loss < best.0 {
                 best = (loss, w.clone());
             }
-            let (b1, b2, lr, eps) = (0.9f64, 0.999f64, 1e-3, 1e-8);
-            for i in 0..w.len() {
-                if !mask[i] {
-                    continue;
-                }
-                m[i] = b1 * m[i] + (1.0 - b1) * g[i];
-                v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                let (mh, vh) = (
-                    m[i] / (1.0 - b1.powi(t as i32)),
-                    v[i] / (1.0 - b2.powi(t as i32)),
-                );
-                w[i] -= lr * mh / (vh.sqrt() + eps);
-            }
+            adam.step(&mut w, &g, Some(&mask));
         }
         out.push(Genome {
             gradient: vec![0.0; best.1.len()],

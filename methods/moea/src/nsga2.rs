@@ -143,26 +143,11 @@ fn rank_and_crowding<G>(population: &[Individual<G>]) -> (Vec<usize>, Vec<f64>) 
 pub fn tournament(rank: &[usize], crowd: &[f64], rng: &mut Rng) -> usize {
     let n = rank.len();
     let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
-    let key = |i: usize| (rank[i], std::cmp::Reverse(OrderedDesc(crowd[i])), i);
-    if key(a) <= key(b) { a } else { b }
-}
-
-/// Crowding distances compared totally (infinity is the largest).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct OrderedDesc(f64);
-
-impl Eq for OrderedDesc {}
-
-impl PartialOrd for OrderedDesc {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for OrderedDesc {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
+    let order = rank[a]
+        .cmp(&rank[b])
+        .then(crowd[b].total_cmp(&crowd[a]))
+        .then(a.cmp(&b));
+    if order.is_le() { a } else { b }
 }
 
 /// Environmental selection: whole fronts while they fit, then the most
