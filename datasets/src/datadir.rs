@@ -39,28 +39,60 @@ impl DataDir {
         self.path.join(&file.path)
     }
 
-    /// The file's bytes, checked against the registry's sha256.
-    pub fn read(&self, entry: &Entry, file: &FileEntry) -> Result<Vec<u8>> {
+    /// The file's bytes, checked against the registry's sha256, and where
+    /// they were found (`<embedded>/NAME` for a file in the binary).
+    pub fn read(&self, entry: &Entry, file: &FileEntry) -> Result<(Vec<u8>, PathBuf)> {
         let (bytes, path) = if entry.is_embedded() {
             let bytes = embedded::file(&file.path).ok_or_else(|| DataError::Registry {
                 origin: entry.id(),
                 what: format!("no embedded file {:?}", file.path),
             })?;
-            (bytes.to_vec(), PathBuf::from(&file.path))
+            (
+                bytes.to_vec(),
+                PathBuf::from(format!("<embedded>/{}", file.path)),
+            )
         } else {
-            let path = self.file_path(file);
-            let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => DataError::Missing {
-                    dataset: entry.name.clone(),
-                    file: file.path.clone(),
-                    dir: self.path.clone(),
-                },
-                _ => DataError::io(&path, e),
-            })?;
-            (bytes, path)
+            self.find(entry, file)?
         };
         check(entry, file, &path, &bytes)?;
-        Ok(bytes)
+        Ok((bytes, path))
+    }
+
+    /// The file's bytes and where they were: the data directory, else the
+    /// folder a `debian:` source's package installs it into.
+    fn find(&self, entry: &Entry, file: &FileEntry) -> Result<(Vec<u8>, PathBuf)> {
+        let mut places = vec![self.file_path(file)];
+        if let Some((_, dir)) = entry.debian() {
+            let name = Path::new(&file.path).file_name().unwrap_or_default();
+            places.push(Path::new(dir).join(name));
+        }
+        for path in &places {
+            match std::fs::read(path) {
+                Ok(bytes) => return Ok((bytes, path.clone())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(DataError::io(path, e)),
+            }
+        }
+        let remedy = match entry.debian() {
+            Some((package, _)) => format!(
+                "Install Debian's package with `apt-get install {package}`, or copy the file into {}.",
+                self.path.display()
+            ),
+            None => format!(
+                "Get it with `harness datasets fetch {}`, or point --data-dir / NNBENCH_DATA at a folder that holds it.",
+                entry.name
+            ),
+        };
+        Err(DataError::Missing {
+            dataset: entry.id(),
+            file: file.path.clone(),
+            looked: places
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            remedy,
+        })
     }
 
     /// Present and valid, or why not.

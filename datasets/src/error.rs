@@ -6,13 +6,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DataError {
-    #[error(
-        "data file {file} is missing (looked in {dir}).\n  Get it with `harness datasets fetch {dataset}`, or point --data-dir / NNBENCH_DATA at a folder that holds it."
-    )]
+    #[error("data file {file} is missing (looked in {looked}).\n  {remedy}")]
     Missing {
         dataset: String,
         file: String,
-        dir: PathBuf,
+        /// Every place that was searched, joined for the message.
+        looked: String,
+        remedy: String,
     },
     #[error(
         "data file {path} is corrupt: its sha256 is {actual}, the registry expects {expected}.\n  Delete it and run `harness datasets fetch {dataset}` to download a fresh copy."
@@ -27,6 +27,13 @@ pub enum DataError {
     Malformed {
         path: PathBuf,
         line: usize,
+        what: String,
+    },
+    /// A binary file (IDX) whose bytes are not what its header says.
+    #[error("{path}: byte {offset}: {what}")]
+    MalformedBinary {
+        path: PathBuf,
+        offset: usize,
         what: String,
     },
     #[error("cannot read {path}: {source}")]

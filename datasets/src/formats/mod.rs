@@ -1,15 +1,17 @@
 //! One parser per file format of shared/datasets/README.md, plus generic CSV.
 //! Parsers take the file's text (the loader reads, decompresses and verifies
-//! it) and the path, used only to name the file in errors.
+//! it; IDX files, which are binary, their bytes) and the path, used only to name the file in errors.
 
 mod calhousing;
 mod csv;
+mod idx;
 mod keel;
 mod sklearn;
 mod tsoulos;
 
 pub use calhousing::parse_cal_housing;
 pub use csv::parse_csv;
+pub use idx::parse_idx;
 pub use keel::{parse_keel, parse_keel_headerless};
 pub use sklearn::{parse_sklearn_csv, parse_sklearn_diabetes, parse_sklearn_digits};
 pub use tsoulos::parse_tsoulos;

@@ -14,8 +14,8 @@ use toml::Spanned;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Protocol {
-    /// The dataset's own 10 train/test pairs (tsoulos variant), each run
-    /// with `repetitions` seeds.
+    /// The dataset's own train/test pairs (the tsoulos variants' 10, the
+    /// one split of Fashion-MNIST), each run with `repetitions` seeds.
     Authors { repetitions: usize },
     /// Seeded k-fold cross-validation, stratified for classification,
     /// repeated `repetitions` times with fresh splits.
@@ -34,7 +34,7 @@ impl Protocol {
     pub fn describe(&self) -> String {
         match self {
             Protocol::Authors { repetitions } => {
-                format!("authors' 10 train/test pairs x {repetitions} seeds")
+                format!("authors' train/test pairs x {repetitions} seeds")
             }
             Protocol::Kfold { folds, repetitions } => {
                 format!("{folds}-fold CV x {repetitions} repetitions")
