@@ -2,7 +2,10 @@
 //! tied weights, batches of 128): one sparse forward + backward at
 //! densities 1.0, 0.5 and 0.1, with the authors' full gradient and with the
 //! active-genes gradient, and the initial population of 50 plus one whole
-//! generation (100 evaluations, the variation and the selection).
+//! generation (100 evaluations, the variation and the selection). Then the
+//! paper's size (784-500, Fashion-MNIST's shape): one forward + backward of
+//! a batch, and the forward pass alone over 1 000 rows (the scoring of a
+//! front member).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnbench_core::seed;
@@ -18,8 +21,14 @@ const NET: SparseNet = SparseNet {
     output: Output::Tied,
 };
 
-fn weights(density: f64, rng: &mut nnbench_core::Rng) -> Vec<f64> {
-    (0..NET.genes())
+const PAPER: SparseNet = SparseNet {
+    inputs: 784,
+    hidden: 500,
+    output: Output::Tied,
+};
+
+fn sized(net: &SparseNet, density: f64, rng: &mut nnbench_core::Rng) -> Vec<f64> {
+    (0..net.genes())
         .map(|_| {
             let v = rng.random_range(-0.5..0.5);
             if rng.random::<f64>() < density {
@@ -32,7 +41,11 @@ fn weights(density: f64, rng: &mut nnbench_core::Rng) -> Vec<f64> {
 }
 
 fn batch(rng: &mut nnbench_core::Rng) -> Vec<f64> {
-    (0..128 * 64).map(|_| rng.random::<f64>()).collect()
+    rows(128, 64, rng)
+}
+
+fn rows(n: usize, d: usize, rng: &mut nnbench_core::Rng) -> Vec<f64> {
+    (0..n * d).map(|_| rng.random::<f64>()).collect()
 }
 
 fn forward_backward(c: &mut Criterion) {
@@ -40,7 +53,7 @@ fn forward_backward(c: &mut Criterion) {
     let rows = batch(&mut rng);
     let mut group = c.benchmark_group("forward_backward_64x64_batch128");
     for density in [1.0, 0.5, 0.1] {
-        let w = weights(density, &mut rng);
+        let w = sized(&NET, density, &mut rng);
         let mut g = vec![0.0; w.len()];
         for (name, mode) in [("full", Gradient::Full), ("active", Gradient::Active)] {
             group.bench_function(format!("density_{density}_{name}"), |b| {
@@ -91,5 +104,26 @@ fn generation(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, forward_backward, generation);
+fn paper_size(c: &mut Criterion) {
+    let mut rng = seed::rng(4);
+    let batch = rows(128, 784, &mut rng);
+    let many = rows(1000, 784, &mut rng);
+    let mut group = c.benchmark_group("paper_784x500");
+    group.sample_size(10);
+    for density in [1.0, 0.5, 0.1] {
+        let w = sized(&PAPER, density, &mut rng);
+        let mut g = vec![0.0; w.len()];
+        for (name, mode) in [("full", Gradient::Full), ("active", Gradient::Active)] {
+            group.bench_function(format!("batch128_density_{density}_{name}"), |b| {
+                b.iter(|| PAPER.loss(black_box(&w), &batch, &[], Some((&mut g, mode))))
+            });
+        }
+        group.bench_function(format!("forward_1000_rows_density_{density}"), |b| {
+            b.iter(|| PAPER.loss(black_box(&w), &many, &[], None))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, forward_backward, generation, paper_size);
 criterion_main!(benches);
