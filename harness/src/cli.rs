@@ -112,6 +112,9 @@ pub enum DatasetsCommand {
         /// Base address for github: sources (a mirror, or a local server in tests).
         #[arg(long, value_name = "URL", default_value = nnbench_datasets::fetch::GITHUB_RAW)]
         github_base: String,
+        /// Base address for npm: sources (a registry mirror, or a local server in tests).
+        #[arg(long, value_name = "URL", default_value = nnbench_datasets::fetch::NPM_REGISTRY)]
+        npm_base: String,
         #[command(flatten)]
         data: DataDirArg,
     },

