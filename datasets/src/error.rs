@@ -50,6 +50,14 @@ pub enum DataError {
         variant: String,
         available: String,
     },
+    #[error(
+        "dataset {name:?} has several variants: {available}; pick one with a line under its name, such as `variant = \"{first}\"`"
+    )]
+    NeedsVariant {
+        name: String,
+        available: String,
+        first: String,
+    },
     #[error("dataset registry {origin}: {what}")]
     Registry { origin: String, what: String },
     #[error("{0}")]

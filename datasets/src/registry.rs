@@ -170,10 +170,10 @@ impl Registry {
                 }
             }),
             None if all.len() == 1 => Ok(all[0]),
-            None => Err(DataError::UnknownVariant {
+            None => Err(DataError::NeedsVariant {
                 name: name.into(),
-                variant: "(none given)".into(),
                 available: available(),
+                first: all[0].variant.clone(),
             }),
         }
     }
@@ -214,7 +214,11 @@ mod tests {
     fn a_name_with_several_variants_needs_one() {
         let r = Registry::built_in();
         let e = r.find("wine", None).unwrap_err().to_string();
-        assert!(e.contains("tsoulos") && e.contains("keel"), "{e}");
+        assert!(
+            e.contains("dataset \"wine\" has several variants: tsoulos, keel, embedded"),
+            "{e}"
+        );
+        assert!(e.contains("variant = \"tsoulos\""), "{e}");
         assert_eq!(r.find("iris", None).unwrap().variant, "embedded");
     }
 }

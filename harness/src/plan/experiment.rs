@@ -16,10 +16,27 @@ use toml::Spanned;
 pub enum Protocol {
     /// The dataset's own train/test pairs (the tsoulos variants' 10, the
     /// one split of Fashion-MNIST), each run with `repetitions` seeds.
-    Authors { repetitions: usize },
+    Authors {
+        #[serde(default = "one")]
+        repetitions: usize,
+    },
     /// Seeded k-fold cross-validation, stratified for classification,
-    /// repeated `repetitions` times with fresh splits.
-    Kfold { folds: usize, repetitions: usize },
+    /// repeated `repetitions` times with fresh splits; 10 folds once when
+    /// not given, as scikit-learn's and Weka's defaults.
+    Kfold {
+        #[serde(default = "ten")]
+        folds: usize,
+        #[serde(default = "one")]
+        repetitions: usize,
+    },
+}
+
+fn one() -> usize {
+    1
+}
+
+fn ten() -> usize {
+    10
 }
 
 impl Protocol {

@@ -232,3 +232,32 @@ fn bad_report_settings_name_the_setting_and_the_choices() {
         assert!(e.contains(message), "{setting}: {e}");
     }
 }
+
+#[test]
+fn a_dataset_with_several_variants_and_none_named_gets_the_line_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        "name = \"bad\"\n[[datasets]]\nname = \"wine\"\n[[methods]]\nname = \"MEAN\"\n",
+        dir.path(),
+        &shared_data(),
+    );
+    assert!(
+        e.contains("bad.toml:3: dataset \"wine\" has several variants: tsoulos, keel, embedded; pick one with a line under its name, such as `variant = \"tsoulos\"`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_kfold_protocol_without_numbers_is_ten_folds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cv.toml");
+    let text = format!("{IRIS}protocol = {{ kind = \"kfold\" }}\n[[methods]]\nname = \"MEAN\"\n");
+    std::fs::write(&file, text).unwrap();
+    let o = harness(&[&file.display().to_string(), "--dry-run"], dir.path());
+    ok(&o);
+    assert!(
+        stdout(&o).contains("1 datasets, 1 method configurations, 10 cells"),
+        "{}",
+        stdout(&o)
+    );
+}
