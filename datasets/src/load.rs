@@ -158,7 +158,47 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
     if dataset.full().rows() == 0 {
         return Err(registry_error(entry, "the dataset holds no rows"));
     }
+    learnable(&dataset)?;
     Ok(dataset)
+}
+
+/// Refuses a dataset on which every method's numbers would mean nothing:
+/// one class only, or a regression target that never varies (in the whole
+/// dataset, or in one of its fixed training parts).
+fn learnable(ds: &Dataset) -> Result<()> {
+    let parts: Vec<(String, Table)> = match &ds.tables {
+        Tables::Single(t) => vec![("the dataset".into(), t.clone())],
+        Tables::Pairs(p) => p
+            .iter()
+            .enumerate()
+            .map(|(k, (train, _))| (format!("training part {}", k + 1), train.clone()))
+            .collect(),
+    };
+    for (what, t) in &parts {
+        let refuse = |why: String| {
+            Err(DataError::Split(format!(
+                "{why}; there is nothing to learn, so no result would mean anything. Check the target column, or the file"
+            )))
+        };
+        match ds.task {
+            Task::Classification => {
+                let labels = t.class_labels();
+                if labels.len() < 2 {
+                    return refuse(format!(
+                        "every row of {what} has class {}, and classification needs two classes at least",
+                        labels.first().copied().unwrap_or(f64::NAN)
+                    ));
+                }
+            }
+            Task::Regression => {
+                if t.y.iter().all(|v| *v == t.y[0]) {
+                    return refuse(format!("the target is {} in every row of {what}", t.y[0]));
+                }
+            }
+            Task::Reconstruction => {}
+        }
+    }
+    Ok(())
 }
 
 fn registry_error(entry: &Entry, what: &str) -> DataError {

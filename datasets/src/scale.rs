@@ -45,6 +45,9 @@ impl Scaler {
                     let hi = column(j).fold(f64::NEG_INFINITY, f64::max);
                     (lo, hi - lo)
                 }
+                // A constant column can have a variance of 1e-34 from the
+                // mean's rounding: it is caught by its values, not its sd.
+                Scaling::Zscore if constant(column(j)) => (0.0, 0.0),
                 Scaling::Zscore => {
                     let mean = column(j).sum::<f64>() / n;
                     let var = column(j).map(|v| (v - mean).powi(2)).sum::<f64>() / n;
@@ -74,6 +77,11 @@ impl Scaler {
     }
 }
 
+fn constant(mut values: impl Iterator<Item = f64>) -> bool {
+    let first = values.next();
+    values.all(|v| Some(v) == first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +109,20 @@ mod tests {
         let col: Vec<f64> = (0..3).map(|i| train.row(i)[0]).collect();
         assert!((col.iter().sum::<f64>()).abs() < 1e-12);
         assert!((col.iter().map(|v| v * v).sum::<f64>() / 3.0 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_column_constant_in_training_maps_to_zero_in_every_scaling() {
+        // 0.1 three times: the mean is 0.10000000000000002, so the plain
+        // sd is 1.4e-17, not 0, and would give -1 where 0 is meant.
+        let train = table(&[[0.1, 1.0], [0.1, 2.0], [0.1, 3.0]]);
+        for kind in [Scaling::Minmax, Scaling::Zscore] {
+            let s = Scaler::fit(kind, &train);
+            let mut test = table(&[[0.1, 2.0], [7.0, 2.0]]);
+            s.apply(&mut test);
+            assert!(test.x.iter().all(|v| v.is_finite()), "{kind:?}");
+            assert_eq!((test.x[0], test.x[2]), (0.0, 0.0), "{kind:?}");
+        }
     }
 
     #[test]

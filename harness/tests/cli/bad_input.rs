@@ -261,3 +261,31 @@ fn a_kfold_protocol_without_numbers_is_ten_folds_once() {
         stdout(&o)
     );
 }
+
+/// A user's CSV as `[[dataset_def]]` with `task`, refused with `refuse`.
+fn refuse_own_csv(task: &str, csv: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("mine.csv"), csv).unwrap();
+    let text = format!(
+        "name = \"bad\"\nprotocol = {{ kind = \"kfold\", folds = 2 }}\n[[datasets]]\nname = \"mine\"\n[[methods]]\nname = \"MEAN\"\n\
+         [[dataset_def]]\nname = \"mine\"\nvariant = \"local\"\ntask = \"{task}\"\nformat = \"csv\"\ntarget = \"y\"\n\
+         files = [{{ path = \"mine.csv\" }}]\n"
+    );
+    refuse(&text, dir.path(), data.path())
+}
+
+#[test]
+fn a_dataset_with_nothing_to_learn_is_refused_before_anything_runs() {
+    let rows: String = (0..12).map(|i| format!("{i},{},1\n", i % 3)).collect();
+    let e = refuse_own_csv("classification", &format!("a,b,y\n{rows}"));
+    assert!(
+        e.contains("bad.toml:4: dataset mine/local: every row of the dataset has class 1, and classification needs two classes at least; there is nothing to learn"),
+        "{e}"
+    );
+    let e = refuse_own_csv("regression", &format!("a,b,y\n{rows}"));
+    assert!(
+        e.contains("mine/local: the target is 1 in every row of the dataset"),
+        "{e}"
+    );
+}
