@@ -8,6 +8,8 @@ use crate::cli::{Cli, Command, ExperimentArgs, ExportArgs, RunArgs};
 use crate::plan::meta::PlanMeta;
 use crate::report::Provenance;
 use crate::run::clock::Clock;
+use crate::store::Store;
+use crate::store::lock::Access;
 use crate::{analysis, plan, report, run, store};
 use anyhow::{Context, Result, bail};
 use nnbench_datasets::DataDir;
@@ -59,7 +61,7 @@ fn run_experiment(args: &RunArgs) -> Result<ExitCode> {
     let data_dir = DataDir::resolve(e.data.data_dir.as_deref());
     let plan = plan::build(&e.experiment, &data_dir)?;
     let out = out_dir(e, &plan.name);
-    let mut store = open_store(&store_path(e, &out, args.shard))?;
+    let mut store = Store::open(&store_path(e, &out, args.shard), Access::Write)?;
     let meta = plan.meta();
     store.put_plan(&meta)?;
     if args.fresh {
@@ -119,7 +121,7 @@ fn export(args: &ExportArgs) -> Result<ExitCode> {
 
 /// `harness merge`: stores (e.g. shards) into one.
 fn merge(out: &Path, stores: &[PathBuf]) -> Result<ExitCode> {
-    let mut target = open_store(out)?;
+    let mut target = Store::open(out, Access::Write)?;
     for path in stores {
         if !path.is_file() {
             bail!(
@@ -127,7 +129,8 @@ fn merge(out: &Path, stores: &[PathBuf]) -> Result<ExitCode> {
                 path.display()
             );
         }
-        let added = target.merge_from(&open_store(path)?, path)?;
+        // A read lock: a shard still running is not merged half-way.
+        let added = target.merge_from(&Store::open(path, Access::Read)?, path)?;
         println!("{}: {added} cells added", path.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -149,7 +152,7 @@ fn methods() -> ExitCode {
 /// The analysis of `meta`'s stored records, written as a report into `out`.
 fn report_from(
     meta: &PlanMeta,
-    store: &store::Store,
+    store: &Store,
     args: &ExperimentArgs,
     out: &Path,
 ) -> Result<PathBuf> {
@@ -164,7 +167,7 @@ fn report_from(
 }
 
 /// The stored plan an experiment file names, its store and its report folder.
-fn open_stored(args: &ExperimentArgs) -> Result<(PlanMeta, store::Store, PathBuf)> {
+fn open_stored(args: &ExperimentArgs) -> Result<(PlanMeta, Store, PathBuf)> {
     let name = plan::name_of(&args.experiment)?;
     let out = out_dir(args, &name);
     let path = store_path(args, &out, None);
@@ -175,7 +178,7 @@ fn open_stored(args: &ExperimentArgs) -> Result<(PlanMeta, store::Store, PathBuf
             path.display()
         );
     }
-    let store = open_store(&path)?;
+    let store = Store::open(&path, Access::Read)?;
     let meta = store.plan(&name)?.with_context(|| {
         format!(
             "{} holds no results of experiment {name:?}; run it first (or name its store with --store)",
@@ -197,8 +200,4 @@ fn store_path(args: &ExperimentArgs, out: &Path, shard: Option<(usize, usize)>) 
         Some((i, n)) => out.join(format!("results.shard-{i}-of-{n}.sqlite")),
         None => out.join("results.sqlite"),
     })
-}
-
-fn open_store(path: &Path) -> Result<store::Store> {
-    store::Store::open(path).with_context(|| format!("result store {}", path.display()))
 }

@@ -5,6 +5,7 @@
 //! can be reported on a machine without the data.
 
 pub mod export;
+pub mod lock;
 pub mod record;
 
 use crate::plan::meta::PlanMeta;
@@ -22,27 +23,38 @@ const COLUMNS: &str = "key, part, dataset, task, method, label, params, protocol
 
 pub struct Store {
     conn: Connection,
+    /// Held while the store is open: one writer, or readers (`lock`).
+    _lock: lock::Lock,
 }
 
 impl Store {
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Opens (or creates) the store at `path`, first locking it for
+    /// `access`: refused at once if another process holds it.
+    pub fn open(path: &Path, access: lock::Access) -> Result<Store> {
+        let lock = lock::Lock::take(path, access)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create the folder {}", dir.display()))?;
         }
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open the result store {}", path.display()))?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let at = || format!("result store {}", path.display());
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .with_context(at)?;
         // WAL: a reader (report) never blocks the runner, and a committed row
         // survives a kill of the process.
         conn.pragma_update(None, "journal_mode", "WAL")
             .with_context(|| format!("{} is not an nnbench result store", path.display()))?;
-        let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-            [],
-            |r| r.get(0),
-        )?;
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .with_context(at)?;
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .with_context(at)?;
         match version {
             SCHEMA => {}
             0 if tables == 0 => {
@@ -72,7 +84,7 @@ impl Store {
                 path.display()
             ),
         }
-        Ok(Store { conn })
+        Ok(Store { conn, _lock: lock })
     }
 
     /// Records the plan's metadata (before its first cell runs); a plan of
@@ -316,7 +328,7 @@ pub mod tests {
     #[test]
     fn records_round_trip_typed_with_a_full_64_bit_seed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        let mut s = Store::open(&dir.path().join("r.sqlite"), lock::Access::Write).unwrap();
         s.put(&record("a", 2.5)).unwrap();
         let mut failed = record("b", f64::NAN);
         failed.status = Status::Failed;
@@ -346,7 +358,7 @@ pub mod tests {
     #[test]
     fn an_unknown_status_in_the_file_is_an_error_not_a_string() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        let mut s = Store::open(&dir.path().join("r.sqlite"), lock::Access::Write).unwrap();
         s.put(&record("a", 2.5)).unwrap();
         s.conn
             .execute("UPDATE cells SET status = 'maybe'", [])
@@ -362,7 +374,10 @@ pub mod tests {
         conn.execute_batch("CREATE TABLE cells (key TEXT PRIMARY KEY)")
             .unwrap();
         drop(conn);
-        let e = Store::open(&old).err().unwrap().to_string();
+        let e = Store::open(&old, lock::Access::Write)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(
             e.contains("older nnbench (store schema 0") && e.contains("--store"),
             "{e}"
@@ -372,24 +387,27 @@ pub mod tests {
             .unwrap()
             .pragma_update(None, "user_version", SCHEMA + 1)
             .unwrap();
-        let e = Store::open(&newer).err().unwrap().to_string();
+        let e = Store::open(&newer, lock::Access::Write)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("newer nnbench"), "{e}");
         // A fresh store opens, and opens again.
         let fresh = dir.path().join("fresh.sqlite");
-        Store::open(&fresh).unwrap();
-        Store::open(&fresh).unwrap();
+        Store::open(&fresh, lock::Access::Write).unwrap();
+        Store::open(&fresh, lock::Access::Write).unwrap();
     }
 
     #[test]
     fn merge_adds_new_records_and_refuses_a_conflict() {
         let dir = tempfile::tempdir().unwrap();
-        let mut a = Store::open(&dir.path().join("a.sqlite")).unwrap();
-        let mut b = Store::open(&dir.path().join("b.sqlite")).unwrap();
+        let mut a = Store::open(&dir.path().join("a.sqlite"), lock::Access::Write).unwrap();
+        let mut b = Store::open(&dir.path().join("b.sqlite"), lock::Access::Write).unwrap();
         a.put(&record("k1", 1.0)).unwrap();
         b.put(&record("k1", 1.0)).unwrap();
         b.put(&record("k2", 2.0)).unwrap();
         assert_eq!(a.merge_from(&b, Path::new("b")).unwrap(), 1);
-        let mut c = Store::open(&dir.path().join("c.sqlite")).unwrap();
+        let mut c = Store::open(&dir.path().join("c.sqlite"), lock::Access::Write).unwrap();
         c.put(&record("k2", 2.0000001)).unwrap();
         let e = a
             .merge_from(&c, Path::new("c.sqlite"))

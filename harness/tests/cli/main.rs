@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod browser;
+mod concurrency;
 mod experiments;
 mod fetch;
 mod fronts;
