@@ -137,7 +137,14 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
                 .as_deref()
                 .ok_or_else(|| registry_error(entry, "format csv needs `target = \"COLUMN\"`"))?;
             let (t, p) = text(0)?;
-            Tables::Single(formats::parse_csv(t, p, target)?)
+            let spec = formats::CsvSpec {
+                target,
+                delimiter: entry.delimiter,
+                categorical: &entry.categorical,
+                task: entry.task,
+                missing: options.missing,
+            };
+            Tables::Single(formats::parse_csv(t, p, spec)?)
         }
     };
     let notes = match &tables {

@@ -49,7 +49,11 @@ pub struct Entry {
     #[serde(default)]
     pub paper: String,
     pub task: Task,
+    /// `local` when not given (a user's own file).
+    #[serde(default = "local")]
     pub variant: String,
+    /// `csv` when not given.
+    #[serde(default = "csv")]
     pub format: Format,
     /// The expected counts: rows of the full dataset, inputs, classes.
     pub rows: Option<usize>,
@@ -64,11 +68,22 @@ pub struct Entry {
     pub source: String,
     /// The target column, for `csv`.
     pub target: Option<String>,
+    /// For `csv`: the field separator, one of `,` `;` tab `|`; detected
+    /// from the header line when not given.
+    pub delimiter: Option<char>,
+    /// For `csv`: text input columns to one-hot encode (any other text
+    /// input column is refused).
+    #[serde(default)]
+    pub categorical: Vec<String>,
     pub files: Vec<FileEntry>,
 }
 
 fn local() -> String {
     "local".into()
+}
+
+fn csv() -> Format {
+    Format::Csv
 }
 
 impl Entry {

