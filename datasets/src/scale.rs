@@ -30,13 +30,30 @@ impl Scaling {
 pub struct Scaler {
     shift: Vec<f64>,
     scale: Vec<f64>,
+    /// Each column's training mean over its present values, for a missing
+    /// (NaN) input; 0 for a column with none.
+    fill: Vec<f64>,
 }
 
 impl Scaler {
+    /// Fits on the present (non-NaN) values of each training column.
     pub fn fit(kind: Scaling, train: &Table) -> Scaler {
         let d = train.d;
-        let n = train.rows() as f64;
-        let column = |j: usize| (0..train.rows()).map(move |i| train.row(i)[j]);
+        let column = |j: usize| {
+            (0..train.rows())
+                .map(move |i| train.row(i)[j])
+                .filter(|v| !v.is_nan())
+        };
+        let fill = (0..d)
+            .map(|j| {
+                let n = column(j).count();
+                if n == 0 {
+                    0.0
+                } else {
+                    column(j).sum::<f64>() / n as f64
+                }
+            })
+            .collect();
         let (shift, scale) = (0..d)
             .map(|j| match kind {
                 Scaling::None => (0.0, 1.0),
@@ -49,13 +66,14 @@ impl Scaler {
                 // mean's rounding: it is caught by its values, not its sd.
                 Scaling::Zscore if constant(column(j)) => (0.0, 0.0),
                 Scaling::Zscore => {
+                    let n = column(j).count() as f64;
                     let mean = column(j).sum::<f64>() / n;
                     let var = column(j).map(|v| (v - mean).powi(2)).sum::<f64>() / n;
                     (mean, var.sqrt())
                 }
             })
             .unzip();
-        Scaler { shift, scale }
+        Scaler { shift, scale, fill }
     }
 
     /// Fits on `train` and scales it and `other`, the part it must not see
@@ -66,11 +84,16 @@ impl Scaler {
         scaler.apply(other);
     }
 
-    /// A constant training column maps to 0 rather than dividing by zero.
+    /// A missing input takes its column's training mean first; a constant
+    /// training column maps to 0 rather than dividing by zero.
     pub fn apply(&self, table: &mut Table) {
         let d = table.d;
         for row in table.x.chunks_exact_mut(d) {
-            for ((v, s), c) in row.iter_mut().zip(&self.shift).zip(&self.scale) {
+            let columns = self.shift.iter().zip(&self.scale).zip(&self.fill);
+            for (v, ((s, c), fill)) in row.iter_mut().zip(columns) {
+                if v.is_nan() {
+                    *v = *fill;
+                }
                 *v = if *c > 0.0 { (*v - s) / c } else { 0.0 };
             }
         }
@@ -123,6 +146,18 @@ mod tests {
             assert!(test.x.iter().all(|v| v.is_finite()), "{kind:?}");
             assert_eq!((test.x[0], test.x[2]), (0.0, 0.0), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_missing_input_takes_the_training_mean_of_its_column() {
+        let train = table(&[[1.0, f64::NAN], [3.0, 4.0], [f64::NAN, 8.0]]);
+        let mut test = table(&[[f64::NAN, f64::NAN]]);
+        Scaler::fit(Scaling::None, &train).apply(&mut test);
+        assert_eq!(test.x, vec![2.0, 6.0]);
+        let mut scaled = train.clone();
+        Scaler::fit(Scaling::Minmax, &train).apply(&mut scaled);
+        // Filled with 2 and 6, then scaled over the present values' range.
+        assert_eq!(scaled.x, vec![0.0, 0.5, 1.0, 0.0, 0.5, 1.0]);
     }
 
     #[test]

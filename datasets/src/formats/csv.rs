@@ -111,13 +111,15 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
 
     let mut table = Table::new(inputs.len());
     let mut row = Vec::with_capacity(inputs.len());
+    let mut filled = 0;
     for r in 0..frame.height() {
         row.clear();
         row.extend(inputs.iter().map(|col| col[r]));
         let missing = y[r].is_none() || row.iter().any(Option::is_none);
         if missing {
             match spec.missing {
-                MissingPolicy::Drop => {
+                MissingPolicy::Mean if y[r].is_some() => filled += 1,
+                MissingPolicy::Drop | MissingPolicy::Mean => {
                     table.dropped_rows += 1;
                     continue;
                 }
@@ -136,6 +138,7 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
                 }
             }
         }
+        // NaN marks a missing input for the scaler to fill.
         let values: Vec<f64> = row.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
         table.push(&values, y[r].unwrap_or(f64::NAN));
     }
@@ -143,6 +146,11 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
         notes.push(format!(
             "{} rows with missing values dropped",
             table.dropped_rows
+        ));
+    }
+    if filled > 0 {
+        notes.push(format!(
+            "{filled} rows with missing inputs kept, each filled with its column's training-part mean"
         ));
     }
     table.notes.push(notes.join("; "));
@@ -420,6 +428,19 @@ mod tests {
             ..spec("y", Task::Regression)
         };
         assert!(e("a#y\n1#2\n", piped).contains("delimiter '#' is not one of"));
+    }
+
+    #[test]
+    fn missing_mean_keeps_rows_with_a_target_and_marks_the_gaps() {
+        let mean = CsvSpec {
+            missing: MissingPolicy::Mean,
+            ..spec("y", Task::Regression)
+        };
+        let t = read("a,b,y\n1,?,3\n4,5,\n7,8,9\n", mean).unwrap();
+        assert_eq!(t.rows(), 2);
+        assert!(t.x[1].is_nan() && t.x[0] == 1.0);
+        assert_eq!(t.dropped_rows, 1);
+        assert!(t.notes[0].ends_with("1 rows with missing values dropped; 1 rows with missing inputs kept, each filled with its column's training-part mean"), "{:?}", t.notes);
     }
 
     #[test]

@@ -139,6 +139,13 @@ fn build(
                         "missing value; set `missing = \"drop\"` for this dataset to drop such rows",
                     ));
                 }
+                MissingPolicy::Mean => {
+                    return Err(DataError::malformed(
+                        path,
+                        line,
+                        "missing value; `missing = \"mean\"` is for csv files: use \"drop\" or \"error\" here",
+                    ));
+                }
             }
         }
         values.clear();

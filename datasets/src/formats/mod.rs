@@ -43,6 +43,10 @@ pub enum MissingPolicy {
     Drop,
     /// Refuse the file.
     Error,
+    /// CSV only: keep the row; each missing input is filled with its
+    /// column's mean over the training part (fitted with the scaling, so
+    /// the test part never informs it). A row without a target is dropped.
+    Mean,
 }
 
 /// Reader choices a user can make per dataset.

@@ -311,6 +311,21 @@ fn a_spreadsheet_export_runs_and_the_report_says_how_it_was_read() {
         report.contains("read as CSV with delimiter ';'; target classes: tested_negative = 0, tested_positive = 1; 2 rows with missing values dropped"),
         "{report}"
     );
+    // The same rows kept, their gaps filled from each training part.
+    // (RPROP reads the inputs: a NaN left in them would fail its cells.)
+    let filled = text
+        .replace(
+            "name = \"pima-export\"\n[[methods]]",
+            "name = \"pima-export\"\nmissing = \"mean\"\n[[methods]]",
+        )
+        .replace("name = \"MEAN\"", "name = \"RPROP\"");
+    let report = run_own(&filled, "pima-export.csv", &csv);
+    assert!(
+        report.contains("| pima-export/local | classification | 30 | 3 |")
+            && report.contains("2 rows with missing inputs kept")
+            && !report.contains("non_finite"),
+        "{report}"
+    );
 }
 
 /// Runs the experiment `text` with `csv` as the data file `name`; the
