@@ -256,3 +256,40 @@ fn a_parameter_both_fixed_and_tuned_is_refused() {
         "{e}"
     );
 }
+
+/// NEAT's weights live on unit scale: on housing (targets 5 to 50) it fell
+/// below the mean predictor until its targets were standardised.
+#[test]
+fn neat_on_housing_beats_the_mean_once_its_targets_are_standardised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("neat.toml");
+    std::fs::write(
+        &file,
+        "name = \"neat\"\nprotocol = { kind = \"kfold\", folds = 2 }\n\
+         [[datasets]]\nname = \"housing\"\nvariant = \"tsoulos\"\n\
+         [[methods]]\nname = \"MEAN\"\n\
+         [[methods]]\nname = \"NEAT\"\n\
+         [[methods]]\nname = \"NEAT\"\nlabel = \"NEAT_RAW\"\nparams = { target_scaling = \"none\" }\n",
+    )
+    .unwrap();
+    let experiment = file.display().to_string();
+    ok(&harness(
+        &[&experiment, "--out", &dir.path().display().to_string()],
+        dir.path(),
+    ));
+    let rows = export_without_timing(dir.path(), &dir.path().join("results.sqlite"), &experiment);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (label, error) = (column("label"), column("test_error"));
+    let mean_of = |wanted: &str| {
+        let errors: Vec<f64> = rows[1..]
+            .iter()
+            .filter(|r| r[label] == wanted)
+            .map(|r| r[error].parse().unwrap())
+            .collect();
+        assert_eq!(errors.len(), 2, "{wanted}");
+        errors.iter().sum::<f64>() / 2.0
+    };
+    let (mean, neat, raw) = (mean_of("MEAN"), mean_of("NEAT"), mean_of("NEAT_RAW"));
+    assert!(neat < mean, "NEAT {neat} vs the mean's {mean}");
+    assert!(raw > neat, "raw targets {raw} vs standardised {neat}");
+}

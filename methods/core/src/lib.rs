@@ -17,6 +17,7 @@ mod network;
 mod problem;
 mod registration;
 pub mod seed;
+mod target;
 
 pub use baseline::MeanParams;
 pub use data::Patterns;
@@ -28,6 +29,7 @@ pub use network::{Evaluation, Network, sigmoid};
 pub use problem::{Budget, Problem, Spent};
 pub use registration::{BuildError, Built, Registration, register};
 pub use seed::{Rng, Seeds};
+pub use target::{TargetMap, TargetScaling};
 
 use rand::RngExt;
 

@@ -9,12 +9,11 @@
 mod net;
 mod optimiser;
 mod shap;
-mod target;
 
 pub use net::{Activation, Mlp, Output, softmax};
+pub use nnbench_core::{TargetMap, TargetScaling};
 pub use optimiser::{Optimiser, Rule, Schedule};
 pub use shap::{ExplainerKind, Form, ShapMode, ShapSettings, importances};
-pub use target::{TargetMap, TargetScaling};
 
 use nnbench_core::{
     Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,

@@ -1,6 +1,8 @@
 //! Regression targets, standardised for training and restored for output:
 //! raw targets far from unit scale (scikit-learn's Diabetes, 25 to 346) put
-//! SGD's first steps out of range and leave it on the mean predictor.
+//! SGD's first steps out of range and leave it on the mean predictor, and
+//! NEAT's small weights never reach them. Shared by the method families
+//! that offer it (MLP, NEAT).
 
 use serde::{Deserialize, Serialize};
 
