@@ -29,6 +29,14 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The target's class names in code order, where the file has them.
+    pub fn classes(&self) -> &[String] {
+        match &self.tables {
+            Tables::Single(t) => &t.classes,
+            Tables::Pairs(p) => p.first().map_or(&[], |(train, _)| &train.classes),
+        }
+    }
+
     /// All rows once: the single table, or the first pair's train and test
     /// parts together (every pair holds the whole dataset).
     pub fn full(&self) -> Table {

@@ -33,6 +33,9 @@ pub struct Table {
     pub y: Vec<f64>,
     /// How symbolic columns were turned into numbers: (column, symbols in code order).
     pub encodings: Vec<(String, Vec<String>)>,
+    /// The target's class names in code order, where the file wrote them as
+    /// text (empty where the labels are numbers).
+    pub classes: Vec<String>,
     /// Rows the reader dropped (missing values, by policy).
     pub dropped_rows: usize,
     /// What the reader did that a user should know (rows dropped, quirks applied).
@@ -65,6 +68,7 @@ impl Table {
     pub fn select(&self, indices: &[usize]) -> Table {
         let mut t = Table::new(self.d);
         t.encodings = self.encodings.clone();
+        t.classes = self.classes.clone();
         for &i in indices {
             t.push(self.row(i), self.y[i]);
         }

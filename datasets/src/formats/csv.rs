@@ -71,13 +71,13 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
         ));
     }
     let frame = read(text, delimiter).map_err(|e| malformed(header_line, e.to_string()))?;
-    // The file line of each row, for messages: polars skips blank lines too.
-    let line_of: Vec<usize> = super::lines(text).skip(1).map(|(l, _)| l).collect();
+    let line_of = record_lines(text);
     let line = |row: usize| line_of.get(row).copied().unwrap_or(header_line + row + 1);
     let columns = frame.columns();
 
     let mut notes = vec![format!("read as CSV with delimiter {delimiter:?}")];
     let mut encodings = Vec::new();
+    let mut table_classes = Vec::new();
     let (y, labels) = target_values(&columns[target], target + 1, spec.task, &line, path)?;
     if let Some(symbols) = labels {
         notes.push(format!(
@@ -89,6 +89,7 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        table_classes = symbols.clone();
         encodings.push((spec.target.to_string(), symbols));
     }
     // Every input as one or more numeric columns (a one-hot set for a
@@ -155,7 +156,24 @@ pub fn parse_csv(text: &str, path: &Path, spec: CsvSpec<'_>) -> Result<Table> {
     }
     table.notes.push(notes.join("; "));
     table.encodings = encodings;
+    table.classes = table_classes;
     Ok(table)
+}
+
+/// The file line each record after the header starts on, for messages: a
+/// quoted field may span lines, and a blank line outside quotes holds no
+/// record (polars skips it too). A doubled quote inside a field counts twice,
+/// so quote parity alone says whether a line ends inside a field.
+fn record_lines(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut quoted = false;
+    for (i, line) in text.lines().enumerate() {
+        if !quoted && !line.trim().is_empty() {
+            starts.push(i + 1);
+        }
+        quoted ^= line.matches('"').count() % 2 == 1;
+    }
+    starts.into_iter().skip(1).collect()
 }
 
 /// The delimiter the header line uses most, outside quotes (`,` if none).
@@ -423,6 +441,14 @@ mod tests {
             ..spec("y", Task::Regression)
         };
         assert!(e("a,b,y\n1,2,3\n4,,6\n", strict).contains("u.csv:3: column 2: a missing value"));
+        // A quoted label over two lines (and a doubled quote) moves the
+        // next record's line down by one.
+        let labelled = "a,y\n1,\"two\nlines\"\n2,\"say \"\"x\"\"\"\nx,low\n";
+        assert!(
+            e(labelled, spec("y", Task::Classification)).contains("u.csv:5: column 1"),
+            "{}",
+            e(labelled, spec("y", Task::Classification))
+        );
         let piped = CsvSpec {
             delimiter: Some('#'),
             ..spec("y", Task::Regression)

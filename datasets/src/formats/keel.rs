@@ -116,6 +116,9 @@ fn build(
             table.encodings.push((name.clone(), symbols.clone()));
         }
     }
+    if let Some(Column::Nominal(symbols)) = columns.last() {
+        table.classes = symbols.clone();
+    }
     let mut dropped = 0;
     let mut values = Vec::with_capacity(columns.len());
     for (line, fields) in rows {

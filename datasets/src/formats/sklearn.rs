@@ -48,10 +48,10 @@ pub fn parse_sklearn_csv(text: &str, path: &Path) -> Result<Table> {
     };
     let (n, d) = (count(0, "the row count")?, count(1, "the feature count")?);
     let mut table = Table::new(d);
-    table.encodings.push((
-        "target".into(),
-        head[2..].iter().map(|s| s.trim().to_string()).collect(),
-    ));
+    table.classes = head[2..].iter().map(|s| s.trim().to_string()).collect();
+    table
+        .encodings
+        .push(("target".into(), table.classes.clone()));
     let mut row = Vec::with_capacity(d + 1);
     for (line, s) in it {
         row.clear();

@@ -114,7 +114,7 @@ fn export(args: &ExportArgs) -> Result<ExitCode> {
         .output
         .clone()
         .unwrap_or_else(|| out.join(format!("results.{}", args.format.extension())));
-    store::export::write(&records, args.format, &path)?;
+    store::export::write(&records, &meta.datasets, args.format, &path)?;
     println!("{} rows written to {}", records.len(), path.display());
     Ok(ExitCode::SUCCESS)
 }

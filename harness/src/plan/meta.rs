@@ -31,6 +31,9 @@ pub struct DatasetMeta {
     pub content_hash: String,
     /// What the reader noticed (dropped rows, quirks of the file).
     pub notes: Vec<String>,
+    /// The target's class names in code order, where the file wrote them as text.
+    #[serde(default)]
+    pub classes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +86,7 @@ impl Plan {
                         features: full.d,
                         content_hash: ds.content_hash.clone(),
                         notes: ds.notes.clone(),
+                        classes: ds.classes().to_vec(),
                     }
                 })
                 .collect(),

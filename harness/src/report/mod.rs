@@ -101,7 +101,10 @@ fn render_all(
     provenance: &Provenance,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>> {
     let csv = |df| export::encode(df, export::Format::Csv);
-    let mut files = vec![(PathBuf::from("results.csv"), csv(export::frame(records)?)?)];
+    let mut files = vec![(
+        PathBuf::from("results.csv"),
+        csv(export::frame(records, &plan.datasets)?)?,
+    )];
     let view = context::build(plan, results, provenance)?;
     let env = environment()?;
     for part in &view.parts {

@@ -2,6 +2,7 @@
 //! polars DataFrame written to CSV or Parquet for users' own analysis.
 
 use super::record::CellRecord;
+use crate::plan::meta::DatasetMeta;
 use anyhow::{Context as _, Result};
 use polars::prelude::{Column, CsvWriter, DataFrame, NamedFrom, ParquetWriter, SerWriter, Series};
 use std::path::Path;
@@ -29,12 +30,15 @@ where
     Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
 }
 
-/// Columns in a fixed order; `rows` must already be sorted by key.
-pub fn frame(rows: &[CellRecord]) -> Result<DataFrame> {
+/// Columns in a fixed order; `rows` must already be sorted by key. Each
+/// row also says how its dataset was read (`datasets`, from the plan): the
+/// class names behind the numeric labels, and the reader's notes.
+pub fn frame(rows: &[CellRecord], datasets: &[DatasetMeta]) -> Result<DataFrame> {
     let (name, variant): (Vec<&str>, Vec<&str>) = rows
         .iter()
         .map(|r| r.dataset.split_once('/').unwrap_or((&r.dataset, "")))
         .unzip();
+    let meta = |r: &CellRecord| datasets.iter().find(|d| d.id == r.dataset);
     let columns = vec![
         column("key", rows, |r| r.key.as_str()),
         column("part", rows, |r| r.part.as_str()),
@@ -66,13 +70,28 @@ pub fn frame(rows: &[CellRecord]) -> Result<DataFrame> {
         column("wall_s", rows, |r| r.wall_s),
         column("cpu_s", rows, |r| r.cpu_s),
         column("error", rows, |r| r.error.as_str()),
+        column("classes", rows, |r| {
+            meta(r)
+                .filter(|d| !d.classes.is_empty())
+                .map_or(String::new(), |d| {
+                    serde_json::to_string(&d.classes).unwrap_or_default()
+                })
+        }),
+        column("reader_notes", rows, |r| {
+            meta(r).map_or(String::new(), |d| d.notes.join("; "))
+        }),
     ];
     DataFrame::new(rows.len(), columns).context("cannot build the results table")
 }
 
 /// The results table of `records`, written atomically.
-pub fn write(records: &[CellRecord], format: Format, path: &Path) -> Result<()> {
-    write_atomic(path, &encode(frame(records)?, format)?)
+pub fn write(
+    records: &[CellRecord],
+    datasets: &[DatasetMeta],
+    format: Format,
+    path: &Path,
+) -> Result<()> {
+    write_atomic(path, &encode(frame(records, datasets)?, format)?)
 }
 
 /// A frame as the bytes of a file of `format`.

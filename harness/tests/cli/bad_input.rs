@@ -184,7 +184,7 @@ fn a_users_own_csv_dataset_runs() {
                 [[datasets]]\nname = \"mine\"\n[[methods]]\nname = \"MEAN\"\n\
                 [[dataset_def]]\nname = \"mine\"\nvariant = \"local\"\ntask = \"regression\"\nformat = \"csv\"\ntarget = \"y\"\n\
                 files = [{ path = \"mine.csv\" }]\n";
-    let report = run_own(text, "mine.csv", &format!("a,b,y\n{rows}"));
+    let (report, _) = run_own(text, "mine.csv", &format!("a,b,y\n{rows}"));
     assert!(
         report.contains("| mine/local | 4-fold CV x 1 repetitions |"),
         "{report}"
@@ -302,7 +302,16 @@ fn a_spreadsheet_export_runs_and_the_report_says_how_it_was_read() {
                 [[datasets]]\nname = \"pima-export\"\n[[methods]]\nname = \"MEAN\"\n\
                 [[dataset_def]]\nname = \"pima-export\"\ntask = \"classification\"\ntarget = \"class\"\n\
                 files = [{ path = \"pima-export.csv\" }]\n";
-    let report = run_own(text, "pima-export.csv", &csv);
+    let (report, results) = run_own(text, "pima-export.csv", &csv);
+    // The export says, on every row, which class each label stands for and
+    // how the file was read.
+    for row in &results {
+        assert_eq!(row["classes"], r#"["tested_negative","tested_positive"]"#);
+        assert!(
+            row["reader_notes"].starts_with("read as CSV with delimiter ';'"),
+            "{row:?}"
+        );
+    }
     assert!(
         report.contains("| pima-export/local | classification | 28 | 3 |"),
         "{report}"
@@ -319,7 +328,7 @@ fn a_spreadsheet_export_runs_and_the_report_says_how_it_was_read() {
             "name = \"pima-export\"\nmissing = \"mean\"\n[[methods]]",
         )
         .replace("name = \"MEAN\"", "name = \"RPROP\"");
-    let report = run_own(&filled, "pima-export.csv", &csv);
+    let (report, _) = run_own(&filled, "pima-export.csv", &csv);
     assert!(
         report.contains("| pima-export/local | classification | 30 | 3 |")
             && report.contains("2 rows with missing inputs kept")
@@ -329,8 +338,12 @@ fn a_spreadsheet_export_runs_and_the_report_says_how_it_was_read() {
 }
 
 /// Runs the experiment `text` with `csv` as the data file `name`; the
-/// report's Markdown.
-fn run_own(text: &str, name: &str, csv: &str) -> String {
+/// report's Markdown and the rows of its results.csv.
+fn run_own(
+    text: &str,
+    name: &str,
+    csv: &str,
+) -> (String, Vec<std::collections::HashMap<String, String>>) {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join(name), csv).unwrap();
@@ -347,5 +360,13 @@ fn run_own(text: &str, name: &str, csv: &str) -> String {
         data.path(),
     );
     ok(&o);
-    std::fs::read_to_string(out.join("report.md")).unwrap()
+    let results = csv::Reader::from_path(out.join("results.csv"))
+        .unwrap()
+        .into_deserialize()
+        .map(Result::unwrap)
+        .collect();
+    (
+        std::fs::read_to_string(out.join("report.md")).unwrap(),
+        results,
+    )
 }
