@@ -34,9 +34,33 @@ pub struct Versus {
     pub bayes: Option<Posterior>,
     /// Per row: the test over repeated runs, or None where a side has no runs.
     pub per_dataset: Vec<Option<DatasetTest>>,
+    /// As the literature counts: on how many datasets the method's mean is
+    /// better than, equal to or worse than the control's.
+    pub by_mean: Record,
+    /// The per-dataset tests' outcomes after Holm (ties: not significant).
+    pub significant: Record,
+}
+
+/// Wins, ties and losses against the control, over datasets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Record {
     pub wins: usize,
     pub ties: usize,
     pub losses: usize,
+}
+
+impl Record {
+    fn count(outcomes: impl Iterator<Item = Outcome>) -> Record {
+        let mut r = Record::default();
+        for o in outcomes {
+            match o {
+                Outcome::Win => r.wins += 1,
+                Outcome::Tie => r.ties += 1,
+                Outcome::Loss => r.losses += 1,
+            }
+        }
+        r
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,20 +188,20 @@ fn versus(
             })
         })
         .collect();
-    let count = |o: Outcome| {
-        per_dataset
-            .iter()
-            .flatten()
-            .filter(|t| t.outcome == o)
-            .count()
-    };
+    let by_mean = Record::count(table.rows.iter().filter_map(|(_, _, stats)| {
+        let (a, b) = (oriented(stats[m]?.mean), oriented(stats[control]?.mean));
+        Some(match a.total_cmp(&b) {
+            std::cmp::Ordering::Less => Outcome::Win,
+            std::cmp::Ordering::Equal => Outcome::Tie,
+            std::cmp::Ordering::Greater => Outcome::Loss,
+        })
+    }));
     Versus {
         wilcoxon: stats::wilcoxon(&ours, &theirs),
         wilcoxon_holm: None,
         bayes,
-        wins: count(Outcome::Win),
-        ties: count(Outcome::Tie),
-        losses: count(Outcome::Loss),
+        by_mean,
+        significant: Record::count(per_dataset.iter().flatten().map(|t| t.outcome)),
         per_dataset,
     }
 }
@@ -309,7 +333,12 @@ mod tests {
         let t = tests(&table(&values, "test_error"), &settings(1), 1);
         assert_eq!(t.friedman.as_ref().unwrap().mean_ranks, vec![1.0, 2.0]);
         let v = t.versus[0].as_ref().unwrap();
-        assert_eq!((v.wins, v.ties, v.losses), (8, 0, 0));
+        let all_won = Record {
+            wins: 8,
+            ties: 0,
+            losses: 0,
+        };
+        assert_eq!((v.by_mean, v.significant), (all_won, all_won));
         assert!(v.per_dataset.iter().all(|d| d.unwrap().test == "Wilcoxon"));
         assert!(v.bayes.unwrap().left > 0.95);
         // Eight datasets all one way: exact p = 2 / 256.
@@ -329,7 +358,7 @@ mod tests {
             .collect();
         let t = tests(&table(&values, "r2"), &settings(1), 1);
         let v = t.versus[0].as_ref().unwrap();
-        assert_eq!(v.wins, 6);
+        assert_eq!((v.by_mean.wins, v.significant.wins), (6, 6));
         assert!(
             v.bayes.unwrap().left > 0.95,
             "oriented: higher r2 counts as smaller"
@@ -343,11 +372,48 @@ mod tests {
             .collect();
         let t = tests(&table(&values, "test_error"), &settings(0), 1);
         for v in t.versus.iter().flatten() {
-            assert_eq!((v.wins, v.ties, v.losses), (0, 6, 0));
+            let tied = Record {
+                wins: 0,
+                ties: 6,
+                losses: 0,
+            };
+            assert_eq!((v.by_mean, v.significant), (tied, tied));
             assert!(v.wilcoxon.is_none(), "no non-zero difference to rank");
             assert!(v.bayes.unwrap().rope > 0.99);
         }
         assert_eq!(t.friedman.unwrap().mean_ranks, vec![2.0; 3]);
+    }
+
+    #[test]
+    fn a_lower_mean_is_a_win_by_mean_but_not_a_significant_one() {
+        // M0 equals M1 except one run 0.5 lower: its mean is lower on every
+        // dataset, but a single non-zero paired difference cannot be significant.
+        let values: Vec<Vec<Vec<f64>>> = (0..5)
+            .map(|d| {
+                let theirs: Vec<f64> = (0..10).map(|i| (d * 10 + i) as f64).collect();
+                let mut ours = theirs.clone();
+                ours[d] -= 0.5;
+                vec![ours, theirs]
+            })
+            .collect();
+        let t = tests(&table(&values, "test_error"), &settings(1), 1);
+        let v = t.versus[0].as_ref().unwrap();
+        assert_eq!(
+            v.by_mean,
+            Record {
+                wins: 5,
+                ties: 0,
+                losses: 0
+            }
+        );
+        assert_eq!(
+            v.significant,
+            Record {
+                wins: 0,
+                ties: 5,
+                losses: 0
+            }
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::format::{number, p_value, signed, slug, title_case};
 use super::plots;
 use super::provenance::Provenance;
 use crate::analysis::compare::{Outcome, Tests};
-use crate::analysis::ledger::{self, Ledger};
+use crate::analysis::ledger::{self, Ledger, Verdict};
 use crate::analysis::{PartResults, Stat, Table};
 use crate::plan::Part;
 use crate::plan::meta::PlanMeta;
@@ -27,6 +27,8 @@ pub struct ReportView {
 
 #[derive(Serialize)]
 pub struct PartView {
+    /// Anchor for the table of contents.
+    pub id: String,
     pub title: String,
     pub file: String,
     pub file_hash: String,
@@ -57,8 +59,8 @@ pub struct TableView {
     pub id: String,
     pub title: String,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub average: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub average: Vec<Cell>,
     /// Mean, sd, se and n of every cell, long format, for tables/*.csv.
     pub long: Vec<LongRow>,
     pub ledger: Option<LedgerView>,
@@ -87,14 +89,103 @@ pub struct LongRow {
 #[derive(Serialize)]
 pub struct Grid {
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
 }
 
 #[derive(Serialize)]
 pub struct LedgerView {
     pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    pub average: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    pub average: Vec<Cell>,
+}
+
+/// One table cell and how each format marks it (templates/ decide the looks).
+#[derive(Serialize, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    /// Secondary text: a smaller second line in HTML, in brackets elsewhere.
+    pub detail: String,
+    /// The best value of its row, in the metric's direction: bold.
+    pub best: bool,
+    pub badge: Option<Badge>,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell {
+            text,
+            ..Cell::default()
+        }
+    }
+}
+
+/// A verdict: its word always (for Markdown, LaTeX and colour-blind
+/// readers), a shape mark, and a tone that HTML colours.
+#[derive(Serialize, Clone)]
+pub struct Badge {
+    pub word: &'static str,
+    /// "▲" for better, "▼" for worse, "" otherwise.
+    pub mark: &'static str,
+    /// "better", "worse", "same" or "none": the HTML class.
+    pub tone: &'static str,
+}
+
+impl Badge {
+    /// The mark follows the tone: ▲ for better, ▼ for worse.
+    fn new(word: &'static str, tone: &'static str) -> Badge {
+        let mark = match tone {
+            "better" => "▲",
+            "worse" => "▼",
+            _ => "",
+        };
+        Badge { word, mark, tone }
+    }
+
+    fn of_outcome(o: Outcome) -> Badge {
+        let tone = match o {
+            Outcome::Win => "better",
+            Outcome::Loss => "worse",
+            Outcome::Tie => "same",
+        };
+        Badge::new(o.as_str(), tone)
+    }
+
+    fn of_verdict(v: Verdict) -> Badge {
+        let tone = match v {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Consistent => "same",
+            Verdict::TooFewRuns => "none",
+        };
+        Badge::new(v.as_str(), tone)
+    }
+}
+
+/// A row of means as cells, the best one(s) marked: every value that
+/// prints as the best does, since a reader sees the printed digits.
+fn mark_best(values: &[Option<f64>], lower_is_better: bool) -> Vec<Cell> {
+    let better = |a: f64, b: f64| if lower_is_better { a < b } else { a > b };
+    let best = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .reduce(|a, b| if better(b, a) { b } else { a })
+        .map(number);
+    values
+        .iter()
+        .map(|v| match v {
+            Some(v) => {
+                let text = number(*v);
+                Cell {
+                    best: best.as_deref() == Some(text.as_str()),
+                    text,
+                    ..Cell::default()
+                }
+            }
+            None => Cell::from("—".to_string()),
+        })
+        .collect()
 }
 
 #[derive(Serialize, Clone)]
@@ -167,7 +258,15 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
     }
     figures.extend(sweep_figures(plan, part, r)?);
     figures.extend(front_figures(&labels, r)?);
+    let mut warnings = r.warnings.clone();
+    let table_figures = tables
+        .iter()
+        .flat_map(|t| t.figures.iter().chain(&t.boxes).chain(&t.convergence));
+    for figure in figures.iter().chain(table_figures) {
+        warnings.extend(clipped_labels(figure));
+    }
     Ok(PartView {
+        id: slug(&r.name),
         title: r.title.clone(),
         file: part.file.display().to_string(),
         file_hash: part.file_hash.clone(),
@@ -178,7 +277,7 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
         }),
         coverage: coverage(r),
         fronts: front_protocol(part, r),
-        warnings: r.warnings.clone(),
+        warnings,
         split_manifest: r.split_manifest.clone(),
         control: labels.get(part.tests.control).cloned().unwrap_or_default(),
         alpha: part.tests.alpha,
@@ -261,8 +360,8 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
             .collect();
         figures.push(Figure {
             title: format!("{title}: every dataset"),
-            file: format!("plots/{id}-scatter.svg"),
-            svg: plots::scatter(
+            file: format!("plots/{id}-per-dataset.svg"),
+            svg: plots::per_dataset(
                 &format!("{} per dataset", t.metric),
                 &t.metric,
                 &t.methods,
@@ -314,27 +413,21 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
             .rows
             .iter()
             .map(|(d, p, stats)| {
-                [d.clone(), p.clone()]
+                let means: Vec<Option<f64>> = stats.iter().map(|s| s.map(|s| s.mean)).collect();
+                [Cell::from(d.clone()), Cell::from(p.clone())]
                     .into_iter()
-                    .chain(
-                        stats
-                            .iter()
-                            .map(|s| s.map_or("—".into(), |s: Stat| number(s.mean))),
-                    )
+                    .chain(mark_best(&means, t.lower_is_better()))
                     .collect()
             })
             .collect(),
-        average: t
-            .average
-            .iter()
-            .map(|a| a.map_or("—".into(), number))
-            .collect(),
+        average: mark_best(&t.average, t.lower_is_better()),
         long: long_rows(t),
         ledger: ledger::ledger(t, part.tests.alpha).map(|l| ledger_view(t, &l)),
         summary_header: [
             "method",
             "mean rank",
             "W/T/L vs control",
+            "significant W/L",
             "Wilcoxon p (Holm)",
             "P(better) / P(equivalent) / P(worse)",
             "s per run",
@@ -380,9 +473,14 @@ pub struct MethodSummary {
     pub method: String,
     pub control: bool,
     pub mean_rank: Option<f64>,
+    /// Datasets where the method's mean is better than, equal to or worse
+    /// than the control's.
     pub wins: Option<usize>,
     pub ties: Option<usize>,
     pub losses: Option<usize>,
+    /// Datasets where the per-dataset test (Holm) finds it better or worse.
+    pub significant_wins: Option<usize>,
+    pub significant_losses: Option<usize>,
     pub wilcoxon_p: Option<f64>,
     pub wilcoxon_p_holm: Option<f64>,
     pub p_better: Option<f64>,
@@ -402,9 +500,11 @@ fn method_summaries(t: &Table, tests: &Tests) -> Vec<MethodSummary> {
                 method: t.methods[m].clone(),
                 control: m == tests.control,
                 mean_rank: tests.friedman.as_ref().map(|f| f.mean_ranks[m]),
-                wins: v.map(|v| v.wins),
-                ties: v.map(|v| v.ties),
-                losses: v.map(|v| v.losses),
+                wins: v.map(|v| v.by_mean.wins),
+                ties: v.map(|v| v.by_mean.ties),
+                losses: v.map(|v| v.by_mean.losses),
+                significant_wins: v.map(|v| v.significant.wins),
+                significant_losses: v.map(|v| v.significant.losses),
                 wilcoxon_p: v.and_then(|v| Some(v.wilcoxon?.p)),
                 wilcoxon_p_holm: v.and_then(|v| v.wilcoxon_holm),
                 p_better: v.and_then(|v| Some(v.bayes?.left)),
@@ -428,6 +528,9 @@ fn summary_cells(s: &MethodSummary) -> Vec<String> {
         },
         or_dash(s.mean_rank.map(|r| format!("{r:.2}"))),
         or_dash((|| Some(format!("{}/{}/{}", s.wins?, s.ties?, s.losses?)))()),
+        or_dash((|| {
+            Some(format!("{}/{}", s.significant_wins?, s.significant_losses?))
+        })()),
         or_dash(
             s.wilcoxon_p
                 .zip(s.wilcoxon_p_holm)
@@ -474,21 +577,14 @@ fn per_dataset_grid(t: &Table, tests: &Tests) -> Option<Grid> {
         .iter()
         .enumerate()
         .map(|(r, (dataset, _, _))| {
-            std::iter::once(dataset.clone())
+            std::iter::once(Cell::from(dataset.clone()))
                 .chain(others.iter().map(|&m| {
                     let v = tests.versus[m].as_ref().expect("a compared method");
-                    v.per_dataset[r].map_or("—".into(), |d| {
-                        let mark = match d.outcome {
-                            Outcome::Win => "▲ ",
-                            Outcome::Loss => "▼ ",
-                            Outcome::Tie => "",
-                        };
-                        format!(
-                            "{mark}{} ({}, p = {})",
-                            d.outcome.as_str(),
-                            d.test,
-                            p_value(d.p_holm)
-                        )
+                    v.per_dataset[r].map_or(Cell::from("—".to_string()), |d| Cell {
+                        text: format!("p = {}", p_value(d.p_holm)),
+                        detail: d.test.to_string(),
+                        best: false,
+                        badge: Some(Badge::of_outcome(d.outcome)),
                     })
                 }))
                 .collect()
@@ -503,16 +599,25 @@ fn per_dataset_grid(t: &Table, tests: &Tests) -> Option<Grid> {
 }
 
 fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
-    let cell = |e: &ledger::Entry| match (e.regenerated, e.difference()) {
-        (Some(s), Some(d)) => format!(
-            "{} ± {} / {} ({}) {}",
-            number(s.mean),
-            number(s.se),
-            number(e.published),
-            signed(d),
-            e.verdict.map_or("", |v| v.as_str())
+    // "mean ± se", then the paper's value and the difference, then the verdict.
+    let cell = |regenerated: Stat, published: f64, verdict: Option<Verdict>| Cell {
+        text: format!("{} ± {}", number(regenerated.mean), number(regenerated.se)),
+        detail: format!(
+            "paper {}, difference {}",
+            number(published),
+            signed(regenerated.mean - published)
         ),
-        _ => format!("— / {} (not run)", number(e.published)),
+        best: false,
+        badge: verdict.map(Badge::of_verdict),
+    };
+    let plain = |text: String, detail: String| Cell {
+        text,
+        detail,
+        ..Cell::default()
+    };
+    let entry = |e: &ledger::Entry| match e.regenerated {
+        Some(s) => cell(s, e.published, e.verdict),
+        None => plain("not run".into(), format!("paper {}", number(e.published))),
     };
     LedgerView {
         header: std::iter::once("dataset".to_string())
@@ -522,33 +627,35 @@ fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
             .rows
             .iter()
             .map(|(r, entries)| {
-                std::iter::once(t.rows[*r].0.clone())
-                    .chain(entries.iter().map(|e| e.as_ref().map_or("—".into(), cell)))
+                std::iter::once(Cell::from(t.rows[*r].0.clone()))
+                    .chain(
+                        entries
+                            .iter()
+                            .map(|e| e.as_ref().map_or(Cell::from("—".to_string()), entry)),
+                    )
                     .collect()
             })
             .collect(),
         average: l
             .average
             .iter()
-            .map(|a| match (a.regenerated, a.published, a.verdict) {
-                (Some(s), Some(p), Some(v)) => format!(
-                    "{} ± {} / {} ({}) {}",
-                    number(s.mean),
-                    number(s.se),
-                    number(p),
-                    signed(s.mean - p),
-                    v.as_str()
+            .map(|a| match (a.regenerated, a.published) {
+                (Some(s), Some(p)) if a.verdict.is_some() => cell(s, p, a.verdict),
+                (Some(s), Some(p)) => plain(
+                    format!(
+                        "{} over {} of the paper's {} datasets",
+                        number(s.mean),
+                        a.covered,
+                        a.paper_datasets
+                    ),
+                    format!("paper {}, not comparable", number(p)),
                 ),
-                (Some(s), Some(p), None) => format!(
-                    "{} over {} of the paper's {} datasets; paper: {} (not comparable)",
-                    number(s.mean),
-                    a.covered,
-                    a.paper_datasets,
-                    number(p)
+                (Some(s), None) => plain(
+                    format!("{} over {} datasets", number(s.mean), a.covered),
+                    String::new(),
                 ),
-                (Some(s), None, _) => format!("{} over {} datasets", number(s.mean), a.covered),
-                (None, Some(p), _) => format!("— / {}", number(p)),
-                (None, None, _) => "—".into(),
+                (None, Some(p)) => plain("—".into(), format!("paper {}", number(p))),
+                (None, None) => Cell::from("—".to_string()),
             })
             .collect(),
     }
@@ -713,6 +820,18 @@ fn sweep_figures(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<Vec<Fi
     Ok(out)
 }
 
+/// A warning per label of `figure` that its layout let reach outside it
+/// (a long user label, say), so that no clipped figure passes unnoticed.
+fn clipped_labels(figure: &Figure) -> Vec<String> {
+    match plots::clipped(&figure.svg) {
+        Ok(found) => found
+            .into_iter()
+            .map(|f| format!("{}: the label {f}; it may be cut off", figure.file))
+            .collect(),
+        Err(e) => vec![format!("{}: {e}", figure.file)],
+    }
+}
+
 fn coverage(r: &PartResults) -> String {
     let mut s = format!("{} of {} finished", r.finished, r.planned);
     if !r.failed.is_empty() {
@@ -732,5 +851,27 @@ fn summarise_notes(notes: &[String]) -> String {
         0 => String::new(),
         1 => notes[0].clone(),
         n => format!("{} (and {} more reader notes)", notes[0], n - 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mark_best;
+
+    fn bold(values: &[Option<f64>], lower: bool) -> Vec<bool> {
+        mark_best(values, lower).iter().map(|c| c.best).collect()
+    }
+
+    #[test]
+    fn the_best_value_follows_the_metric_direction_and_the_printed_digits() {
+        let row = [Some(7.67), Some(6.0), None, Some(66.67)];
+        assert_eq!(bold(&row, true), [false, true, false, false]);
+        assert_eq!(bold(&row, false), [false, false, false, true]);
+        // 6.001 prints as 6.00 beside 6.00: a reader sees a tie, both bold.
+        assert_eq!(bold(&[Some(6.001), Some(6.0)], true), [true, true]);
+        // A diverged run's NaN never wins; nothing at all marks nothing.
+        assert_eq!(bold(&[Some(f64::NAN), Some(3.0)], true), [false, true]);
+        assert_eq!(bold(&[None, None], true), [false, false]);
+        assert_eq!(mark_best(&[None], true)[0].text, "—");
     }
 }

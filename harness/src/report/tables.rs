@@ -32,6 +32,8 @@ pub fn summary_frame(rows: &[MethodSummary]) -> Result<DataFrame> {
         count("wins", |r| r.wins),
         count("ties", |r| r.ties),
         count("losses", |r| r.losses),
+        count("significant_wins", |r| r.significant_wins),
+        count("significant_losses", |r| r.significant_losses),
         column("wilcoxon_p", rows, |r| r.wilcoxon_p),
         column("wilcoxon_p_holm", rows, |r| r.wilcoxon_p_holm),
         column("p_better", rows, |r| r.p_better),

@@ -143,15 +143,25 @@ fn published_numbers_stand_beside_the_regenerated_ones() {
     // The constant predictor misclassifies two classes of three, 66.67 % on
     // average; 60.00 lies more than 1.96 standard errors below.
     assert!(
-        report.contains("| iris/embedded | 66.67 ± 0.667 / 60.00 (+6.67) worse |"),
+        report.contains(
+            "| iris/embedded | 66.67 ± 0.667 (paper 60.00, difference +6.67) · ▼ worse |"
+        ),
         "{report}"
     );
     // The paper averaged Iris and Wine; the experiment has Iris only.
     assert!(
-        report.contains("| **AVERAGE** | 66.67 over 1 of the paper's 2 datasets; paper: 55.00 (not comparable) |"),
+        report.contains(
+            "| **AVERAGE** | 66.67 over 1 of the paper's 2 datasets (paper 55.00, not comparable) |"
+        ),
         "{report}"
     );
     assert!(!report.contains("OTHER"), "{report}");
+    // In HTML the verdict is a coloured badge that keeps its mark and word.
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        html.contains(r#"66.67 ± 0.667 <span class="badge worse">▼ worse</span><br><small>paper 60.00, difference +6.67</small>"#),
+        "{html}"
+    );
 }
 
 #[test]
@@ -292,4 +302,20 @@ fn neat_on_housing_beats_the_mean_once_its_targets_are_standardised() {
     let (mean, neat, raw) = (mean_of("MEAN"), mean_of("NEAT"), mean_of("NEAT_RAW"));
     assert!(neat < mean, "NEAT {neat} vs the mean's {mean}");
     assert!(raw > neat, "raw targets {raw} vs standardised {neat}");
+}
+
+#[test]
+fn long_user_labels_fit_in_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(
+        dir.path(),
+        "name = \"long\"\nprotocol = { kind = \"kfold\", folds = 3 }\n\
+         [[datasets]]\nname = \"iris\"\n[[datasets]]\nname = \"wine\"\nvariant = \"embedded\"\n\
+         [[methods]]\nname = \"MEAN\"\nlabel = \"THE_CONSTANT_PREDICTOR_OF_THE_TRAINING_MEAN\"\n\
+         [[methods]]\nname = \"ADAM\"\nlabel = \"Adam with the settings a user copied from a long paper\"\n\
+         params = { iterations = 20 }\n",
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("Adam with the settings"), "{report}");
+    assert!(!report.contains("may be cut off"), "{report}");
 }

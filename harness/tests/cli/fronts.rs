@@ -45,6 +45,7 @@ fn every_member_is_stored_and_the_report_shows_fronts_and_indicators() {
             "report lacks {needle:?}:\n{report}"
         );
     }
+    assert!(!report.contains("may be cut off"), "{report}");
     let mut reader = csv::Reader::from_path(dir.path().join("results.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();

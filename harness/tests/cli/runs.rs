@@ -62,7 +62,7 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
     for file in [
         "tables/smoke-classification-class-error-pct.csv",
         "tables/smoke-regression-mse.tex",
-        "plots/smoke-classification-class-error-pct-scatter.svg",
+        "plots/smoke-classification-class-error-pct-per-dataset.svg",
         "plots/smoke-regression-mse-cd.svg",
         "plots/smoke-regression-mse-convergence-dee-keel.svg",
     ] {
@@ -80,7 +80,9 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
         std::fs::read_to_string(dir.path().join("tables/smoke-regression-mse-methods.csv"))
             .unwrap();
     assert!(
-        methods.starts_with("method,control,mean_rank,wins,ties,losses,"),
+        methods.starts_with(
+            "method,control,mean_rank,wins,ties,losses,significant_wins,significant_losses,"
+        ),
         "{methods}"
     );
     assert!(methods.contains("\nRPROP,true,"), "{methods}");
@@ -100,14 +102,26 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
             cells[2].parse::<f64>().unwrap()
         );
     }
-    // Every figure report.md links to was written.
+    // Every figure report.md links to was written, and every entry of the
+    // table of contents leads to an anchor, in both documents.
     for link in report.split("](").skip(1) {
-        let file = link.split(')').next().unwrap();
-        assert!(
-            dir.path().join(file).is_file(),
-            "report.md links to a missing {file}"
-        );
+        let target = link.split(')').next().unwrap();
+        if let Some(anchor) = target.strip_prefix('#') {
+            let id = format!(r#"id="{anchor}""#);
+            assert!(report.contains(&id), "report.md has no anchor {anchor}");
+            assert!(html.contains(&id), "index.html has no anchor {anchor}");
+            assert!(html.contains(&format!(r##"href="#{anchor}""##)));
+        } else {
+            assert!(
+                dir.path().join(target).is_file(),
+                "report.md links to a missing {target}"
+            );
+        }
     }
+    assert!(report.contains("- [Datasets](#smoke-datasets)"), "{report}");
+    // The report checks every figure for labels reaching outside it
+    // (report/plots/extent.rs); the smoke figures have none.
+    assert!(!report.contains("may be cut off"), "{report}");
     // Inline figures: the HTML needs no other file.
     assert!(
         html.matches("<svg").count() >= 4 && !html.contains("<img"),

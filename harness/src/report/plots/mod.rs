@@ -7,7 +7,13 @@
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::fmt::Write;
+
+mod extent;
+mod text;
+
+pub use extent::clipped;
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
@@ -54,15 +60,95 @@ fn short(label: &str) -> String {
     }
 }
 
-/// Every chart's frame: caption, margin and axis label areas.
-fn frame<'a, 'b>(area: &'a Area<'b>, title: &str) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+/// plotters' SVG backend writes a font of size s as s / 1.24 pixels.
+fn pixels(size: f64) -> f64 {
+    size / 1.24
+}
+
+/// Caption size, in plotters' units.
+const CAPTION: f64 = 18.0;
+/// Axis, tick and legend text size, in plotters' units.
+const LABEL: f64 = 12.0;
+
+/// Each method's colour, the same in every figure: the Okabe-Ito palette
+/// (told apart by colour-blind readers too), then plotters' 99 colours.
+fn colour(m: usize) -> RGBColor {
+    const OKABE_ITO: [RGBColor; 7] = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(230, 159, 0),
+        RGBColor(86, 180, 233),
+        RGBColor(0, 0, 0),
+    ];
+    OKABE_ITO.get(m).copied().unwrap_or_else(|| {
+        let c = Palette99::pick(m).to_rgba();
+        RGBColor(c.0, c.1, c.2)
+    })
+}
+
+/// Method `m`'s marker on each of `$points`, as one series bound to `$s`
+/// for `$draw`; so that methods stay apart in grey print and where markers
+/// overlap: filled circle, triangle, square, a cross, then the three hollow.
+/// (A macro: each shape is its own element type.)
+macro_rules! markers {
+    ($m:expr, $points:expr, |$s:ident| $draw:expr) => {{
+        let m: usize = $m;
+        let style = if m % 7 < 3 {
+            colour(m).filled()
+        } else {
+            colour(m).stroke_width(2)
+        };
+        match m % 7 {
+            0 | 4 => {
+                let $s = $points.map(move |p| EmptyElement::at(p) + Circle::new((0, 0), 4, style));
+                $draw
+            }
+            1 | 5 => {
+                let $s = $points
+                    .map(move |p| EmptyElement::at(p) + TriangleMarker::new((0, 0), 5, style));
+                $draw
+            }
+            2 | 6 => {
+                let $s = $points
+                    .map(move |p| EmptyElement::at(p) + Rectangle::new([(-4, -4), (4, 4)], style));
+                $draw
+            }
+            _ => {
+                let $s = $points.map(move |p| EmptyElement::at(p) + Cross::new((0, 0), 4, style));
+                $draw
+            }
+        }
+    }};
+}
+
+/// Every chart's frame: the caption (cut to the area's width), margin and
+/// axis label areas; `left` is the width kept for the y-axis labels.
+fn frame<'a, 'b>(
+    area: &'a Area<'b>,
+    title: &str,
+    left: u32,
+) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let width = f64::from(area.dim_in_pixel().0);
+    let caption = text::fit(title, pixels(CAPTION), width - 24.0);
     let mut builder = ChartBuilder::on(area);
     builder
-        .caption(title, ("sans-serif", 18))
+        .caption(caption, ("sans-serif", CAPTION))
         .margin(12)
         .x_label_area_size(40)
-        .y_label_area_size(70);
+        .y_label_area_size(left);
     builder
+}
+
+/// The y label area that fits tick labels of these values' magnitude
+/// (plotters prints them in full) beside a rotated axis description.
+fn value_axis_width(lo: f64, hi: f64) -> u32 {
+    let widest = [lo, hi, (lo + hi) / 2.0]
+        .iter()
+        .map(|v| text::width(&format!("{v:.3}"), pixels(LABEL)))
+        .fold(0.0, f64::max);
+    (widest + 36.0).clamp(70.0, 160.0) as u32
 }
 
 /// Names the methods under a categorical axis.
@@ -73,68 +159,113 @@ fn method_label(methods: &[String]) -> impl Fn(&SegmentValue<usize>) -> String +
     }
 }
 
-/// Tsoulos et al. Figs 1-2: each method's mean error on every dataset, one
-/// colour per dataset. `means[dataset][method]`.
-pub fn scatter(
+/// The methods' markers and names in rows across `area`, each entry as wide
+/// as its name needs; returns the rows used.
+fn legend(
+    area: &Area,
+    methods: &[String],
+    draw: bool,
+) -> std::result::Result<u32, Box<dyn std::error::Error>> {
+    let width = f64::from(area.dim_in_pixel().0) - 20.0;
+    let (mut x, mut row) = (20.0, 0u32);
+    for (m, name) in methods.iter().enumerate() {
+        let name = text::fit(name, pixels(LABEL), width - 40.0);
+        let entry = 22.0 + text::width(&name, pixels(LABEL)) + 24.0;
+        if x + entry > width && x > 20.0 {
+            (x, row) = (20.0, row + 1);
+        }
+        if draw {
+            let y = 12 + 20 * row as i32;
+            markers!(m, std::iter::once((x as i32, y)), |one| {
+                one.into_iter().try_for_each(|e| area.draw(&e))?
+            });
+            let style = TextStyle::from(("sans-serif", LABEL).into_font())
+                .pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(name, (x as i32 + 12, y), style))?;
+        }
+        x += entry;
+    }
+    Ok(row + 1)
+}
+
+/// The legend's height in pixels for `methods` on a figure `width` wide.
+fn legend_height(methods: &[String], width: u32) -> u32 {
+    let mut probe = String::new();
+    let rows = {
+        let area = SVGBackend::with_string(&mut probe, (width, 10)).into_drawing_area();
+        legend(&area, methods, false).unwrap_or(1)
+    };
+    24 + 20 * rows
+}
+
+/// Tsoulos et al. Figs 1-2 as a dot plot that stays readable at 40
+/// datasets: one row per dataset, named on the left, each method's mean on
+/// the value axis with its own colour and marker. `means[dataset][method]`.
+pub fn per_dataset(
     title: &str,
-    y_label: &str,
+    x_label: &str,
     methods: &[String],
     datasets: &[String],
     means: &[Vec<Option<f64>>],
 ) -> Result<String> {
     let values = means.iter().flatten().flatten().copied();
     let (lo, hi, log) = value_range(values);
-    let k = methods.len();
-    let legend_rows = datasets.len().div_ceil(4) as u32;
-    svg((820, 460 + 18 * legend_rows), |root| {
-        let (plot, legend) = root.split_vertically(460);
-        let mut chart = frame(&plot, title);
-        let x_range = -0.5..k as f64 - 0.5;
-        let format_x = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < k {
-                short(&methods[i as usize])
-            } else {
-                String::new()
+    let n = datasets.len().max(1);
+    let width = 820;
+    let names: Vec<String> = datasets
+        .iter()
+        .map(|d| text::fit(d, pixels(LABEL), 300.0))
+        .collect();
+    let left = names
+        .iter()
+        .map(|d| text::width(d, pixels(LABEL)))
+        .fold(60.0, f64::max) as u32
+        + 16;
+    let plot_height = 120 + 20 * n as u32;
+    let legend_h = legend_height(methods, width);
+    svg((width, plot_height + legend_h), |root| {
+        let (plot, key) = root.split_vertically(plot_height);
+        let mut chart = frame(&plot, title, left);
+        // The first dataset on top.
+        let row = |d: usize| SegmentValue::CenterOf(n - 1 - d);
+        let name = |y: &SegmentValue<usize>| match y {
+            SegmentValue::CenterOf(i) if *i < n => {
+                names.get(n - 1 - i).cloned().unwrap_or_default()
             }
+            _ => String::new(),
         };
-        let point = |d: usize, m: usize, v: f64| {
-            // Spread a dataset's points a little so equal values stay visible.
-            let x = m as f64 + (d as f64 / datasets.len().max(1) as f64 - 0.5) * 0.5;
-            Circle::new((x, v), 4, Palette99::pick(d).filled())
+        let points = || {
+            means.iter().enumerate().flat_map(move |(d, ms)| {
+                ms.iter()
+                    .enumerate()
+                    .filter_map(move |(m, v)| v.filter(|v| v.is_finite()).map(|v| (d, m, v)))
+            })
         };
-        let points = means.iter().enumerate().flat_map(|(d, row)| {
-            row.iter()
-                .enumerate()
-                .filter_map(move |(m, v)| v.map(|v| (d, m, v)))
-        });
+        macro_rules! draw {
+            ($c:expr) => {{
+                let mut c = $c;
+                c.configure_mesh()
+                    .y_labels(n)
+                    .y_label_formatter(&name)
+                    .disable_y_mesh()
+                    .x_desc(x_label)
+                    .label_style(("sans-serif", LABEL))
+                    .draw()?;
+                for m in 0..methods.len() {
+                    let mine = points()
+                        .filter(move |p| p.1 == m)
+                        .map(|(d, _, v)| (v, row(d)));
+                    markers!(m, mine, |series| c.draw_series(series)?);
+                }
+            }};
+        }
+        let rows = (0..n).into_segmented();
         if log {
-            let mut c = chart.build_cartesian_2d(x_range, (lo..hi).log_scale())?;
-            c.configure_mesh()
-                .x_labels(k)
-                .x_label_formatter(&format_x)
-                .y_desc(y_label)
-                .draw()?;
-            c.draw_series(points.map(|(d, m, v)| point(d, m, v)))?;
+            draw!(chart.build_cartesian_2d((lo..hi).log_scale(), rows)?);
         } else {
-            let mut c = chart.build_cartesian_2d(x_range, lo..hi)?;
-            c.configure_mesh()
-                .x_labels(k)
-                .x_label_formatter(&format_x)
-                .y_desc(y_label)
-                .draw()?;
-            c.draw_series(points.map(|(d, m, v)| point(d, m, v)))?;
+            draw!(chart.build_cartesian_2d(lo..hi, rows)?);
         }
-        for (d, name) in datasets.iter().enumerate() {
-            let (col, row) = ((d % 4) as i32, (d / 4) as i32);
-            let at = (20 + col * 200, 8 + row * 18);
-            legend.draw(&Circle::new(at, 4, Palette99::pick(d).filled()))?;
-            legend.draw(&Text::new(
-                name.clone(),
-                (at.0 + 10, at.1 - 6),
-                ("sans-serif", 12),
-            ))?;
-        }
+        legend(&key, methods, true)?;
         Ok(())
     })
 }
@@ -151,10 +282,10 @@ pub fn fronts(
     let all = || faint.iter().chain(bold).flatten();
     let (x_lo, x_hi, _) = value_range(all().map(|p| p.0));
     let (y_lo, y_hi, log) = value_range(all().map(|p| p.1));
-    svg((820, 520), |root| {
-        let (plot, legend) = root.split_vertically(480);
-        let mut chart = frame(&plot, title);
-        let colour = |m: usize| Palette99::pick(m);
+    let width = 820;
+    svg((width, 480 + legend_height(methods, width)), |root| {
+        let (plot, key) = root.split_vertically(480);
+        let mut chart = frame(&plot, title, value_axis_width(y_lo, y_hi));
         macro_rules! draw {
             ($c:expr) => {{
                 let mut c = $c;
@@ -186,15 +317,7 @@ pub fn fronts(
         } else {
             draw!(chart.build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?);
         }
-        for (m, name) in methods.iter().enumerate() {
-            let at = (20 + (m as i32 % 4) * 200, 10 + (m as i32 / 4) * 18);
-            legend.draw(&Circle::new(at, 4, colour(m).filled()))?;
-            legend.draw(&Text::new(
-                short(name),
-                (at.0 + 10, at.1 - 6),
-                ("sans-serif", 12),
-            ))?;
-        }
+        legend(&key, methods, true)?;
         Ok(())
     })
 }
@@ -204,7 +327,8 @@ pub fn time_bars(title: &str, methods: &[String], seconds: &[Option<f64>]) -> Re
     let hi = seconds.iter().flatten().fold(0.0f64, |a, b| a.max(*b)) * 1.15 + 1e-9;
     let k = methods.len();
     svg((820, 420), |root| {
-        let mut chart = frame(root, title).build_cartesian_2d((0..k).into_segmented(), 0.0..hi)?;
+        let mut chart = frame(root, title, value_axis_width(0.0, hi))
+            .build_cartesian_2d((0..k).into_segmented(), 0.0..hi)?;
         chart
             .configure_mesh()
             .x_labels(k)
@@ -218,7 +342,7 @@ pub fn time_bars(title: &str, methods: &[String], seconds: &[Option<f64>]) -> Re
                     (SegmentValue::Exact(m), 0.0),
                     (SegmentValue::Exact(m + 1), s),
                 ],
-                Palette99::pick(m).mix(0.8).filled(),
+                colour(m).mix(0.8).filled(),
             );
             bar.set_margin(0, 0, 12, 12);
             Some(bar)
@@ -232,7 +356,8 @@ pub fn sweep(title: &str, parameter: &str, y_label: &str, points: &[(f64, f64)])
     let (x_lo, x_hi, _) = value_range(points.iter().map(|p| p.0));
     let (y_lo, y_hi, _) = value_range(points.iter().map(|p| p.1));
     svg((640, 400), |root| {
-        let mut chart = frame(root, title).build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let mut chart = frame(root, title, value_axis_width(y_lo, y_hi))
+            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         chart
             .configure_mesh()
             .x_desc(parameter)
@@ -252,8 +377,8 @@ pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) 
     let (lo, hi, _) = value_range(runs.iter().flatten().copied());
     let k = methods.len();
     svg((640, 360), |root| {
-        let mut chart =
-            frame(root, title).build_cartesian_2d((0..k).into_segmented(), lo as f32..hi as f32)?;
+        let mut chart = frame(root, title, value_axis_width(lo, hi))
+            .build_cartesian_2d((0..k).into_segmented(), lo as f32..hi as f32)?;
         chart
             .configure_mesh()
             .x_labels(k)
@@ -264,7 +389,7 @@ pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) 
             |(m, r)| {
                 Boxplot::new_vertical(SegmentValue::CenterOf(m), &Quartiles::new(r))
                     .width(24)
-                    .style(Palette99::pick(m))
+                    .style(colour(m))
             },
         ))?;
         Ok(())
@@ -284,8 +409,10 @@ pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) 
     } else {
         (0.1, 1.0)
     };
-    svg((640, 380), |root| {
-        let mut chart = frame(root, title)
+    let width = 640;
+    svg((width, 380 + legend_height(methods, width)), |root| {
+        let (plot, key) = root.split_vertically(380);
+        let mut chart = frame(&plot, title, value_axis_width(y_lo, y_hi))
             .build_cartesian_2d((1.0..x_hi * 1.2).log_scale(), (y_lo..y_hi).log_scale())?;
         chart
             .configure_mesh()
@@ -293,23 +420,17 @@ pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) 
             .y_desc("best training SSE")
             .draw()?;
         for (m, curve) in curves.iter().enumerate() {
-            if curve.is_empty() {
-                continue;
-            }
-            let colour = Palette99::pick(m);
-            let kept = curve.iter().copied().filter(|p| p.1 > 0.0);
-            chart
-                .draw_series(LineSeries::new(kept, colour.stroke_width(2)))?
-                .label(short(&methods[m]))
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2))
-                });
+            let kept: Vec<(f64, f64)> = curve.iter().copied().filter(|p| p.1 > 0.0).collect();
+            chart.draw_series(LineSeries::new(
+                kept.iter().copied(),
+                colour(m).stroke_width(2),
+            ))?;
+            // The method's marker on at most 12 of its points, for the legend.
+            let step = kept.len().div_ceil(12).max(1);
+            markers!(m, kept.iter().copied().step_by(step), |series| chart
+                .draw_series(series)?);
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .draw()?;
+        legend(&key, methods, true)?;
         Ok(())
     })
 }
@@ -325,9 +446,24 @@ pub fn cd_diagram(labels: &[String], mean_ranks: &[f64], cd: f64, alpha: f64) ->
     order.sort_by(|&a, &b| mean_ranks[a].total_cmp(&mean_ranks[b]));
     let sorted: Vec<f64> = order.iter().map(|&m| mean_ranks[m]).collect();
     let groups = crate::analysis::compare::cliques(&sorted, cd);
-    let (width, left, right) = (760.0, 150.0, 610.0);
-    let x = |rank: f64| left + (rank - 1.0) / (k.max(2) - 1) as f64 * (right - left);
     let label_rows = k.div_ceil(2);
+    let texts: Vec<String> = order
+        .iter()
+        .map(|&m| format!("{} ({:.2})", labels[m], mean_ranks[m]))
+        .collect();
+    // Each side as wide as its longest label needs (the better half is
+    // labelled on the left), and the axis 460 wide between them.
+    let side = |range: std::ops::Range<usize>| {
+        texts[range]
+            .iter()
+            .map(|t| text::width(t, 13.0) + 30.0)
+            .fold(150.0, f64::max)
+            .ceil()
+    };
+    let left = side(0..label_rows);
+    let right = left + 460.0;
+    let width = right + side(label_rows..k);
+    let x = |rank: f64| left + (rank - 1.0) / (k.max(2) - 1) as f64 * (right - left);
     let axis_y = 70.0;
     let height = axis_y + 40.0 + 22.0 * (label_rows as f64) + 14.0 * groups.len() as f64 + 20.0;
     let mut s = String::new();
@@ -384,8 +520,9 @@ pub fn cd_diagram(labels: &[String], mean_ranks: &[f64], cd: f64, alpha: f64) ->
         };
         let _ = write!(
             s,
-            r#"<g class="method" data-label="{label}" data-rank="{rank}"><polyline points="{mx},{axis_y} {mx},{y} {text_x},{y}" fill="none" stroke="black"/><text x="{tx}" y="{ty}" text-anchor="{anchor}">{label} ({rank:.2})</text></g>"#,
+            r#"<g class="method" data-label="{label}" data-rank="{rank}"><polyline points="{mx},{axis_y} {mx},{y} {text_x},{y}" fill="none" stroke="black"/><text x="{tx}" y="{ty}" text-anchor="{anchor}">{text}</text></g>"#,
             label = xml_escape(&labels[m]),
+            text = xml_escape(&texts[position]),
             rank = mean_ranks[m],
             mx = x(mean_ranks[m]),
             tx = if anchor == "end" {
@@ -431,8 +568,8 @@ mod tests {
         ];
         let log_means = vec![vec![Some(0.002), Some(400.0), Some(3.0)]];
         for text in [
-            scatter("Fig 1 & co", "error", &m, &d, &means).unwrap(),
-            scatter("log", "mse", &m, &d[..1], &log_means).unwrap(),
+            per_dataset("Fig 1 & co", "error", &m, &d, &means).unwrap(),
+            per_dataset("log", "mse", &m, &d[..1], &log_means).unwrap(),
             time_bars("Fig 3", &m, &[Some(1.5), None, Some(0.2)]).unwrap(),
             sweep(
                 "Fig 4",
@@ -450,7 +587,7 @@ mod tests {
             .unwrap(),
             cd_diagram(&m, &[1.5, 2.0, 2.5], 0.8, 0.05),
             // A diverged run beside ordinary ones must not stall the axes.
-            scatter(
+            per_dataset(
                 "diverged",
                 "mse",
                 &m,
@@ -469,6 +606,92 @@ mod tests {
             let doc = parses(&text);
             assert!(doc.descendants().any(|n| n.has_tag_name("text")), "no text");
         }
+    }
+
+    /// Long labels, 40 datasets and values from 0.002 to 400: the worst a
+    /// user's experiment may bring, in every kind of figure.
+    #[test]
+    fn no_figure_clips_a_label_however_long_the_names() {
+        let methods: Vec<String> = [
+            "PROPOSED_ADAM",
+            "GEMONN_NO_REFINE_WITH_A_LONG_SUFFIX",
+            "M",
+            "A method label a user wrote as a whole sentence, far too long for any axis",
+            "RPROP",
+            "ADAM",
+            "NEAT",
+            "GENETIC",
+            "RBF",
+        ]
+        .map(String::from)
+        .to_vec();
+        let k = methods.len();
+        let datasets: Vec<String> = (0..40)
+            .map(|d| match d {
+                3 => "a_very_long_dataset_name_from_a_spreadsheet_export/local".into(),
+                _ => format!("dataset{d}/tsoulos"),
+            })
+            .collect();
+        let means: Vec<Vec<Option<f64>>> = (0..40)
+            .map(|d| {
+                (0..k)
+                    .map(|m| Some(0.002 * 10f64.powf((d + m) as f64 / 8.0)))
+                    .collect()
+            })
+            .collect();
+        let runs: Vec<Vec<f64>> = (0..k)
+            .map(|m| vec![m as f64, 1e5 + m as f64, 3.0])
+            .collect();
+        let ranks: Vec<f64> = (0..k).map(|m| 1.0 + m as f64 * 0.9).collect();
+        let curves: Vec<Vec<(f64, f64)>> = (0..k)
+            .map(|m| vec![(1.0, 100.0 + m as f64), (5000.0, 0.01)])
+            .collect();
+        let points: Vec<Vec<(f64, f64)>> =
+            (0..k).map(|m| vec![(0.1, m as f64), (0.9, 0.5)]).collect();
+        let long = "a_very_long_dataset_name_from_a_spreadsheet_export/local: test-part fronts of every method";
+        let figures = [
+            per_dataset(long, "class_error_pct", &methods, &datasets, &means).unwrap(),
+            cd_diagram(&methods, &ranks, 1.3, 0.05),
+            time_bars(long, &methods, &vec![Some(12345.678); k]).unwrap(),
+            sweep(
+                long,
+                "a long parameter name",
+                "average class_error_pct",
+                &[(1.0, 0.00123), (2.0, 123456.0)],
+            )
+            .unwrap(),
+            boxes(long, "class_error_pct", &methods, &runs).unwrap(),
+            convergence(long, &methods, &curves).unwrap(),
+            fronts(
+                long,
+                ("density", "reconstruction mse"),
+                &methods,
+                &points,
+                &points,
+            )
+            .unwrap(),
+        ];
+        for svg in &figures {
+            assert_eq!(clipped(svg), Ok(vec![]));
+        }
+        // The dot plot names every dataset on a row of its own, the first on top.
+        let doc = parses(&figures[0]);
+        let mut rows: Vec<(f64, String)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| {
+                let name = n.text()?.trim();
+                let y = n.attribute("y")?.parse().ok()?;
+                datasets
+                    .iter()
+                    .any(|d| text::fit(d, pixels(LABEL), 300.0) == name)
+                    .then(|| (y, name.to_string()))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(rows.len(), 40);
+        assert_eq!(rows[0].1, "dataset0/tsoulos");
+        assert!(rows.windows(2).all(|w| w[1].0 - w[0].0 >= 14.0), "{rows:?}");
     }
 
     #[test]
