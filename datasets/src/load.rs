@@ -173,8 +173,81 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
     if dataset.full().rows() == 0 {
         return Err(registry_error(entry, "the dataset holds no rows"));
     }
+    same_inputs(entry, &dataset.tables)?;
+    if entry.format == Format::Csv {
+        as_declared(entry, &dataset)?;
+    }
     learnable(&dataset)?;
     Ok(dataset)
+}
+
+/// Every part of a dataset has the same inputs: a training file of 8
+/// columns beside a test file of 9 is a damaged pair, refused here rather
+/// than failing inside a method.
+fn same_inputs(entry: &Entry, tables: &Tables) -> Result<()> {
+    let Tables::Pairs(pairs) = tables else {
+        return Ok(());
+    };
+    let d = pairs.first().map_or(0, |(train, _)| train.d);
+    for (k, (train, test)) in pairs.iter().enumerate() {
+        for (what, t) in [("training", train), ("test", test)] {
+            if t.d != d {
+                return Err(registry_error(
+                    entry,
+                    &format!(
+                        "the {what} file of pair {} has {} inputs and the first training file {d}; every file of a dataset needs the same columns",
+                        k + 1,
+                        t.d
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The counts a user's CSV entry declares (rows, features, classes, target
+/// range) hold for what was read, so a truncated or wrong file is refused.
+/// (The registry's own entries are held to MANIFEST.toml by a test; some of
+/// their readers rescale the target, so their range is in the file's units.)
+fn as_declared(entry: &Entry, ds: &Dataset) -> Result<()> {
+    let tables: Vec<&Table> = match &ds.tables {
+        Tables::Single(t) => vec![t],
+        Tables::Pairs(p) => p.first().map_or(Vec::new(), |(a, b)| vec![a, b]),
+    };
+    let differs = |what: &str, declared: String, found: String| {
+        Err(registry_error(
+            entry,
+            &format!(
+                "the entry declares {what} = {declared} and the files hold {found}; check the files (or correct the entry)"
+            ),
+        ))
+    };
+    if let Some(f) = entry.features.filter(|&f| f != ds.features()) {
+        return differs("features", f.to_string(), ds.features().to_string());
+    }
+    let rows: usize = tables.iter().map(|t| t.rows() + t.dropped_rows).sum();
+    if let Some(r) = entry.rows.filter(|&r| r != rows) {
+        return differs("rows", r.to_string(), format!("{rows} rows"));
+    }
+    let y = || tables.iter().flat_map(|t| t.y.iter().copied());
+    if let Some(c) = entry.classes.filter(|_| ds.task == Task::Classification) {
+        let found = crate::table::distinct_labels(&y().collect::<Vec<_>>()).len();
+        if found != c {
+            return differs("classes", c.to_string(), format!("{found} classes"));
+        }
+    }
+    let (lo, hi) = y().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let tolerance = 1e-9 * (1.0 + lo.abs().max(hi.abs()));
+    if let Some(min) = entry.target_min.filter(|&m| lo < m - tolerance) {
+        return differs("target_min", min.to_string(), format!("a target of {lo}"));
+    }
+    if let Some(max) = entry.target_max.filter(|&m| hi > m + tolerance) {
+        return differs("target_max", max.to_string(), format!("a target of {hi}"));
+    }
+    Ok(())
 }
 
 /// Refuses a dataset on which every method's numbers would mean nothing:

@@ -159,6 +159,16 @@ impl Registry {
                     what: format!("dataset {} lists no files", e.id()),
                 });
             }
+            if let Some(f) = e.files.iter().find(|f| !inside(&f.path)) {
+                return Err(DataError::Registry {
+                    origin: origin.into(),
+                    what: format!(
+                        "dataset {}: file {:?} must be a path inside the data directory (relative, without `..`); put the file there, or point --data-dir at its folder",
+                        e.id(),
+                        f.path
+                    ),
+                });
+            }
             self.entries.push(e);
         }
         Ok(())
@@ -192,6 +202,18 @@ impl Registry {
             }),
         }
     }
+}
+
+/// A relative path with no `..`: inside whatever directory it is joined to.
+fn inside(path: &str) -> bool {
+    let p = std::path::Path::new(path);
+    !path.is_empty()
+        && p.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ fn parse<'a>(bytes: &'a [u8], path: &Path) -> Result<(Vec<usize>, &'a [u8])> {
         .chunks_exact(4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
         .collect();
-    let count: usize = dims.iter().product();
+    // Saturating: dimensions from a damaged header can multiply past usize.
+    let count = dims.iter().fold(1usize, |a, &b| a.saturating_mul(b));
     let data = &bytes[header..];
     if data.len() != count {
         return Err(bad(

@@ -21,6 +21,19 @@ pub fn parse_tsoulos(text: &str, path: &Path, reader: TsoulosReader) -> Result<T
     if d == 0 {
         return Err(DataError::malformed(path, 1, "input count d is 0"));
     }
+    // Every number takes two bytes at least (a digit and a separator): a
+    // count no file of this size can hold is a damaged header, refused
+    // before anything is allocated for it.
+    if d > text.len() / 2 {
+        return Err(DataError::malformed(
+            path,
+            1,
+            format!(
+                "the header declares d = {d} inputs, more than a file of {} bytes can hold",
+                text.len()
+            ),
+        ));
+    }
     let mut table = Table::new(d);
     let mut row = Vec::with_capacity(d + 1);
     for (line, s) in it {
@@ -57,6 +70,18 @@ pub fn parse_tsoulos(text: &str, path: &Path, reader: TsoulosReader) -> Result<T
             )),
             TsoulosReader::Authors => {
                 let missing = declared - table.rows();
+                // The authors' files miss a row or a few; padding more than
+                // the file holds would be inventing the dataset.
+                if missing > table.rows().max(100) {
+                    return Err(DataError::malformed(
+                        path,
+                        2,
+                        format!(
+                            "the header declares {declared} rows and the file holds {}; the authors' reader would pad it with {missing} all-zero rows. Correct the count, or read it with reader = \"robust\"",
+                            table.rows()
+                        ),
+                    ));
+                }
                 table.notes.push(format!(
                     "authors reader: padded {} with {missing} all-zero row(s)",
                     path.display()
@@ -85,6 +110,20 @@ mod tests {
         assert_eq!(t.row(1), &[3.0, 4.0]);
         assert_eq!(t.y, vec![0.0, 1.0]);
         assert_eq!(t.notes.len(), 1);
+    }
+
+    #[test]
+    fn counts_no_file_could_hold_are_refused_before_allocating() {
+        let huge_d = parse_tsoulos("10400000000008\n2\n1 2 0\n", p(), TsoulosReader::Robust);
+        assert!(huge_d.unwrap_err().to_string().contains(
+            "x.train:1: the header declares d = 10400000000008 inputs, more than a file of"
+        ),);
+        let rows = parse_tsoulos("2\n99999999999\n1 2 0\n", p(), TsoulosReader::Authors);
+        let e = rows.unwrap_err().to_string();
+        assert!(
+            e.contains("x.train:2: the header declares 99999999999 rows and the file holds 1"),
+            "{e}"
+        );
     }
 
     #[test]
