@@ -1,7 +1,7 @@
 //! Writing a report: the context (`context`: every number formatted, every
 //! figure drawn) rendered through the minijinja templates in templates/;
-//! every file is rendered to bytes first, then written atomically into
-//! reports/<name>/: index.html (one
+//! every file is rendered to bytes first, then published into
+//! reports/<name>/ at one moment (`publish`): index.html (one
 //! self-contained file, figures inline), report.md (figures as files in
 //! plots/), report.tex, tables/*.csv and *.tex, and results.csv.
 
@@ -9,6 +9,7 @@ mod context;
 mod format;
 mod plots;
 mod provenance;
+mod publish;
 mod tables;
 
 pub use provenance::Provenance;
@@ -36,12 +37,9 @@ const TEMPLATES: [(&str, &str); 4] = [
     ("table.tex", include_str!("../../../templates/table.tex.j2")),
 ];
 
-/// Renders every file of the report, writes them into a staging folder
-/// inside `out`, then renames each of its entries into place (a folder
-/// such as plots/ replaces the old one whole; the pages come last), so a
-/// reader sees each file and folder either as it was or as it is now, never
-/// half written, and no figure of an older report lingers. Returns
-/// index.html's path.
+/// Renders every file of the report, then publishes them into `out` at one
+/// moment (publish.rs): a reader sees the old report or the new one whole,
+/// and no figure of an older report lingers. Returns index.html's path.
 pub fn write(
     plan: &PlanMeta,
     results: &[PartResults],
@@ -50,47 +48,8 @@ pub fn write(
     out: &Path,
 ) -> Result<PathBuf> {
     let files = render_all(plan, results, records, provenance)?;
-    let staging = out.join(format!(".report-partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    for (file, bytes) in &files {
-        export::write_atomic(&staging.join(file), bytes)?;
-    }
-    // Top-level entries in the order they were rendered, folders first.
-    let mut entries: Vec<PathBuf> = Vec::new();
-    for (file, _) in &files {
-        let top = file
-            .components()
-            .next()
-            .map(|c| PathBuf::from(c.as_os_str()));
-        if let Some(top) = top.filter(|t| !entries.contains(t)) {
-            entries.push(top);
-        }
-    }
-    entries.sort_by_key(|e| !staging.join(e).is_dir());
-    for entry in &entries {
-        replace(&staging.join(entry), &out.join(entry))?;
-    }
-    std::fs::remove_dir_all(&staging)
-        .with_context(|| format!("cannot remove {}", staging.display()))?;
+    publish::publish(out, &files)?;
     Ok(out.join("index.html"))
-}
-
-/// Renames `new` to `target`: at once for a file; for a folder, the old one
-/// is renamed aside first and removed after.
-fn replace(new: &Path, target: &Path) -> Result<()> {
-    let cannot = || format!("cannot move {} into place", target.display());
-    if new.is_dir() && target.exists() {
-        let mut aside = target.as_os_str().to_owned();
-        aside.push(format!(".old-{}", std::process::id()));
-        let aside = PathBuf::from(aside);
-        std::fs::rename(target, &aside).with_context(cannot)?;
-        std::fs::rename(new, target).with_context(cannot)?;
-        std::fs::remove_dir_all(&aside)
-            .with_context(|| format!("cannot remove {}", aside.display()))?;
-    } else {
-        std::fs::rename(new, target).with_context(cannot)?;
-    }
-    Ok(())
 }
 
 /// Every file of the report as (path inside the report folder, bytes).

@@ -60,3 +60,57 @@ fn a_report_replaces_the_previous_one_whole() {
     assert!(left.is_empty(), "staging left behind: {left:?}");
     assert!(out.join("index.html").is_file() && out.join("tables").is_dir());
 }
+
+/// Issue 14: killed at any instant, a report leaves every file of one
+/// report, the old one or the new one. Reports from two stores that differ
+/// by one cell alternate, so results.csv and report.md of different
+/// moments would disagree on the count of finished cells.
+#[test]
+fn a_report_killed_at_any_instant_leaves_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&smoke_into(dir.path(), &["run"]));
+    let out = dir.path().join("out");
+    let full = out.join("results.sqlite");
+    let less = dir.path().join("less.sqlite");
+    std::fs::copy(&full, &less).unwrap();
+    rusqlite::Connection::open(&less)
+        .unwrap()
+        .execute(
+            "DELETE FROM cells WHERE key = (SELECT min(key) FROM cells)",
+            [],
+        )
+        .unwrap();
+    let smoke = experiment("smoke.toml");
+    let out_arg = out.display().to_string();
+    let mut seen = std::collections::BTreeSet::new();
+    for k in 0..12u64 {
+        let store = if k % 2 == 0 { &less } else { &full };
+        let store = store.display().to_string();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harness"))
+            .args(["report", &smoke, "--out", &out_arg, "--store", &store])
+            .env("NNBENCH_DATA", shared_data())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(10 + 50 * k));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let Ok(report) = std::fs::read_to_string(out.join("report.md")) else {
+            continue; // killed before the first report was published
+        };
+        let rows = std::fs::read_to_string(out.join("results.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
+        assert!(
+            report.contains(&format!("- Cells: {rows} of 120 finished")),
+            "after a kill at report {k}: results.csv has {rows} rows and report.md says {:?}",
+            report.lines().find(|l| l.starts_with("- Cells:"))
+        );
+        seen.insert(rows);
+    }
+    // Kills late enough that reports of both stores were published.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+}

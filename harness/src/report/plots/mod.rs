@@ -373,7 +373,13 @@ pub fn sweep(title: &str, parameter: &str, y_label: &str, points: &[(f64, f64)])
 }
 
 /// The distribution of per-run values of each method on one dataset.
+/// Runs whose value is not finite (NaN from a diverged run) are left out:
+/// quartiles of a NaN mean nothing.
 pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) -> Result<String> {
+    let runs: Vec<Vec<f64>> = runs
+        .iter()
+        .map(|r| r.iter().copied().filter(|v| v.is_finite()).collect())
+        .collect();
     let (lo, hi, _) = value_range(runs.iter().flatten().copied());
     let k = methods.len();
     svg((640, 360), |root| {
@@ -600,6 +606,14 @@ mod tests {
                 "mse",
                 &m,
                 &[vec![3000.0, 3100.0], vec![1e298, 2.0], vec![]],
+            )
+            .unwrap(),
+            // A stored NaN (SQLite keeps it as NULL) is no quartile.
+            boxes(
+                "nan",
+                "mse",
+                &m,
+                &[vec![f64::NAN, 1.0], vec![f64::NAN], vec![2.0]],
             )
             .unwrap(),
         ] {
