@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// `harness run --dry-run`: check the experiment and count its cells.
 fn dry_run(args: &RunArgs) -> Result<ExitCode> {
     let data_dir = DataDir::resolve(args.experiment.data.data_dir.as_deref());
-    let plan = plan::build(&args.experiment.experiment, &data_dir)?;
+    let plan = plan::build(&args.experiment.experiment, &data_dir, args.max_cells)?;
     let cells = args.shard.map_or(plan.cells.len(), |(i, n)| {
         run::shard(&plan.cells, i, n).len()
     });
@@ -59,7 +59,7 @@ fn dry_run(args: &RunArgs) -> Result<ExitCode> {
 fn run_experiment(args: &RunArgs) -> Result<ExitCode> {
     let e = &args.experiment;
     let data_dir = DataDir::resolve(e.data.data_dir.as_deref());
-    let plan = plan::build(&e.experiment, &data_dir)?;
+    let plan = plan::build(&e.experiment, &data_dir, args.max_cells)?;
     let out = out_dir(e, &plan.name);
     let mut store = Store::open(&store_path(e, &out, args.shard), Access::Write)?;
     let meta = plan.meta();
@@ -72,10 +72,10 @@ fn run_experiment(args: &RunArgs) -> Result<ExitCode> {
         Some((i, n)) => run::shard(&plan.cells, i, n),
         None => plan.cells.iter().collect(),
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let clock = if e.deterministic {
         Clock::Fixed
     } else {
@@ -122,6 +122,7 @@ fn export(args: &ExportArgs) -> Result<ExitCode> {
 /// `harness merge`: stores (e.g. shards) into one.
 fn merge(out: &Path, stores: &[PathBuf]) -> Result<ExitCode> {
     let mut target = Store::open(out, Access::Write)?;
+    let mut sources = Vec::with_capacity(stores.len());
     for path in stores {
         if !path.is_file() {
             bail!(
@@ -130,7 +131,14 @@ fn merge(out: &Path, stores: &[PathBuf]) -> Result<ExitCode> {
             );
         }
         // A read lock: a shard still running is not merged half-way.
-        let added = target.merge_from(&Store::open(path, Access::Read)?, path)?;
+        sources.push(Store::open(path, Access::Read)?);
+    }
+    let pairs: Vec<(&Store, &Path)> = sources
+        .iter()
+        .zip(stores.iter().map(PathBuf::as_path))
+        .collect();
+    let added = target.merge_from(&pairs)?;
+    for (path, added) in stores.iter().zip(added) {
         println!("{}: {added} cells added", path.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -23,6 +23,8 @@ const COLUMNS: &str = "key, part, dataset, task, method, label, params, protocol
 
 pub struct Store {
     conn: Connection,
+    /// For messages: every error names the store.
+    path: std::path::PathBuf,
     /// Held while the store is open: one writer, or readers (`lock`).
     _lock: lock::Lock,
 }
@@ -39,24 +41,42 @@ impl Store {
         let conn = Connection::open(path)
             .with_context(|| format!("cannot open the result store {}", path.display()))?;
         let at = || format!("result store {}", path.display());
+        let not_a_store = || {
+            format!(
+                "{} is not an SQLite database, so not a result store (a different file, or one damaged or cut short): name the store with --store, or move the file away to start a new one",
+                path.display()
+            )
+        };
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .with_context(at)?;
         // WAL: a reader (report) never blocks the runner, and a committed row
         // survives a kill of the process.
         conn.pragma_update(None, "journal_mode", "WAL")
-            .with_context(|| format!("{} is not an nnbench result store", path.display()))?;
+            .with_context(not_a_store)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .with_context(not_a_store)?;
+        if check != "ok" {
+            bail!(
+                "{} is damaged (SQLite's check: {check}); it may have been cut short by a full disk or a copy: restore it, or move it away and run again (its cells are recomputed)",
+                path.display()
+            );
+        }
         let version: i32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .with_context(at)?;
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .with_context(at)?;
+        let count =
+            |sql: &str| -> Result<i64> { conn.query_row(sql, [], |r| r.get(0)).with_context(at) };
+        let tables = count("SELECT count(*) FROM sqlite_master WHERE type = 'table'")?;
+        // The first stores had a cells table and no schema version.
+        let cells =
+            count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cells'")?;
         match version {
-            SCHEMA => {}
+            SCHEMA => check_columns(&conn, path)?,
+            0 if tables > 0 && cells == 0 => bail!(
+                "{} is an SQLite database but not an nnbench result store (it has tables of its own and no store schema): name the store with --store, or another file",
+                path.display()
+            ),
             0 if tables == 0 => {
                 conn.execute_batch(&format!(
                     "CREATE TABLE cells (
@@ -84,19 +104,27 @@ impl Store {
                 path.display()
             ),
         }
-        Ok(Store { conn, _lock: lock })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    /// `result store PATH` for messages.
+    fn at(&self) -> String {
+        format!("result store {}", self.path.display())
     }
 
     /// Records the plan's metadata (before its first cell runs); a plan of
     /// the same name is replaced, as the experiment file may have changed.
     pub fn put_plan(&mut self, meta: &PlanMeta) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO plans (name, meta) VALUES (?1, ?2)",
-                params![meta.name, serde_json::to_string(meta)?],
+        insert_plan(&self.conn, meta).with_context(|| {
+            format!(
+                "cannot record the plan in the {} (is the disk full?)",
+                self.at()
             )
-            .context("cannot record the plan in the store (is the disk full?)")?;
-        Ok(())
+        })
     }
 
     /// The plan called `name`, as it was last run into this store.
@@ -106,65 +134,96 @@ impl Store {
             .query_row("SELECT meta FROM plans WHERE name = ?1", [name], |r| {
                 r.get(0)
             })
-            .optional()?;
-        text.map(|t| serde_json::from_str(&t).context("the stored plan does not parse"))
-            .transpose()
+            .optional()
+            .with_context(|| self.at())?;
+        text.map(|t| {
+            serde_json::from_str(&t)
+                .with_context(|| format!("{}: the stored plan {name:?} does not parse", self.at()))
+        })
+        .transpose()
     }
 
     /// Every stored plan, by name.
     pub fn plans(&self) -> Result<Vec<PlanMeta>> {
-        let mut stmt = self.conn.prepare("SELECT meta FROM plans ORDER BY name")?;
-        let texts = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let texts = (|| {
+            let mut stmt = self.conn.prepare("SELECT meta FROM plans ORDER BY name")?;
+            stmt.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })()
+        .with_context(|| self.at())?;
         texts
             .iter()
-            .map(|t| serde_json::from_str(t).context("a stored plan does not parse"))
+            .map(|t| {
+                serde_json::from_str(t)
+                    .with_context(|| format!("{}: a stored plan does not parse", self.at()))
+            })
             .collect()
     }
 
     /// Keys of cells finished successfully.
     pub fn finished(&self) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key FROM cells WHERE status = 'ok'")?;
-        let keys = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(keys)
+        (|| {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT key FROM cells WHERE status = 'ok'")?;
+            stmt.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()
+        })()
+        .with_context(|| self.at())
     }
 
     /// Writes (or replaces) one record in its own transaction.
     pub fn put(&mut self, r: &CellRecord) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            &format!("INSERT OR REPLACE INTO cells ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
-            params![
-                r.key, r.part, r.dataset, Column(r.task), r.method, r.label, r.params, Column(r.protocol),
-                Column(r.scaling), r.repetition, r.fold, r.seed as i64, r.split_hash, Column(r.status), r.error,
-                r.stop_reason.map(Column), r.test_error, r.train_error, r.metrics.as_ref().map(Column),
-                r.spent.objective_evals as i64, r.spent.gradient_evals as i64, r.wall_s, r.cpu_s
-            ],
-        )?;
+        let at = self.at();
+        let tx = self.conn.transaction().with_context(|| at.clone())?;
+        insert(&tx, r).with_context(|| at.clone())?;
         tx.commit()
-            .context("cannot commit a result to the store (is the disk full?)")?;
+            .with_context(|| format!("cannot commit a result to the {at} (is the disk full?)"))?;
         Ok(())
     }
 
+    #[cfg(test)]
     pub fn get(&self, key: &str) -> Result<Option<CellRecord>> {
-        let sql = format!("SELECT {COLUMNS} FROM cells WHERE key = ?1");
-        Ok(self.conn.query_row(&sql, [key], record_from).optional()?)
+        self.read_rows(
+            &format!("SELECT {COLUMNS} FROM cells WHERE key = ?1"),
+            [key],
+        )
+        .map(|mut rows| rows.pop())
     }
 
     /// Every record, sorted by key.
     pub fn records(&self) -> Result<Vec<CellRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM cells ORDER BY key"))?;
-        let rows = stmt
-            .query_map([], record_from)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        self.read_rows(&format!("SELECT {COLUMNS} FROM cells ORDER BY key"), [])
+    }
+
+    /// The records `sql` selects. A value of the wrong type (a store changed
+    /// by hand, or damaged) is refused naming its cell and column.
+    fn read_rows(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<CellRecord>> {
+        let mut stmt = self.conn.prepare(sql).with_context(|| self.at())?;
+        let mut rows = stmt.query(params).with_context(|| self.at())?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().with_context(|| self.at())? {
+            let record = record_from(row).map_err(|e| {
+                let key = match row.get::<_, rusqlite::types::Value>(0) {
+                    Ok(rusqlite::types::Value::Text(k)) => k,
+                    other => format!("{other:?}"),
+                };
+                let column = match &e {
+                    rusqlite::Error::InvalidColumnType(_, name, _) => name.clone(),
+                    rusqlite::Error::FromSqlConversionFailure(i, _, _)
+                    | rusqlite::Error::IntegralValueOutOfRange(i, _) => {
+                        COLUMNS.split(", ").nth(*i).unwrap_or("?").to_string()
+                    }
+                    _ => "?".into(),
+                };
+                anyhow::anyhow!(
+                    "{}: cell {key}: column {column} does not hold what nnbench wrote ({e}); the store was changed by hand or is damaged: delete that row, or move the store away and run again",
+                    self.at()
+                )
+            })?;
+            out.push(record);
+        }
+        Ok(out)
     }
 
     /// The stored records of `plan`'s cells, in key order.
@@ -179,60 +238,145 @@ impl Store {
     }
 
     pub fn delete(&mut self, keys: &[String]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let at = self.at();
+        let tx = self.conn.transaction().with_context(|| at.clone())?;
         for k in keys {
-            tx.execute("DELETE FROM cells WHERE key = ?1", [k])?;
+            tx.execute("DELETE FROM cells WHERE key = ?1", [k])
+                .with_context(|| at.clone())?;
         }
-        tx.commit()?;
+        tx.commit().with_context(|| at.clone())?;
         Ok(())
     }
 
-    /// Adds `other`'s plans and records; refuses a key whose result differs
-    /// from ours, and a plan of the same name with other cells. A failed
-    /// record never replaces a finished one.
-    pub fn merge_from(&mut self, other: &Store, origin: &Path) -> Result<usize> {
-        for plan in other.plans()? {
-            match self.plan(&plan.name)? {
-                Some(mine) if mine.cell_keys() != plan.cell_keys() => bail!(
-                    "{} holds plan {:?} with other cells than the stores merged before it (was the experiment \
-                     file changed between shards?). Merge refused; nothing was added.",
-                    origin.display(),
-                    plan.name
-                ),
-                Some(_) => {}
-                None => self.put_plan(&plan)?,
-            }
+    /// Adds the plans and records of `sources` (each with the path it was
+    /// opened from), in order and all in one transaction: refused (a key
+    /// whose result differs from ours or an earlier source's, a plan of the
+    /// same name with other cells), nothing is added. A failed record never
+    /// replaces a finished one. Returns the cells each source added.
+    pub fn merge_from(&mut self, sources: &[(&Store, &Path)]) -> Result<Vec<usize>> {
+        let at = self.at();
+        let tx = self.conn.transaction().with_context(|| at.clone())?;
+        let mut added = Vec::with_capacity(sources.len());
+        for (other, origin) in sources {
+            added.push(merge_one(&tx, &at, other, origin)?);
         }
-        let mut added = 0;
-        for r in other.records()? {
-            match self.get(&r.key)? {
-                Some(mine) if mine.is_ok() && r.is_ok() => {
-                    if !mine.same_result(&r) {
-                        bail!(
-                            "{} holds a different result for cell {} ({} {} on {}, repetition {}, fold {}) than the stores merged before it: \
-                             test error {} vs {}. Results of one cell must be bit-identical; was one shard run with another \
-                             nnbench version? Merge refused; nothing after this cell was added.",
-                            origin.display(),
-                            r.key,
-                            r.label,
-                            r.protocol.describe(),
-                            r.dataset,
-                            r.repetition,
-                            r.fold,
-                            r.test_error,
-                            mine.test_error
-                        );
-                    }
-                }
-                Some(mine) if mine.is_ok() => {}
-                _ => {
-                    self.put(&r)?;
-                    added += 1;
-                }
-            }
-        }
+        tx.commit().with_context(|| {
+            format!("cannot commit the merge into the {at} (is the disk full?)")
+        })?;
         Ok(added)
     }
+}
+
+/// One source of `Store::merge_from`, inside its transaction.
+fn merge_one(tx: &Connection, at: &str, other: &Store, origin: &Path) -> Result<usize> {
+    let plans = other.plans()?;
+    let records = other.records()?;
+    for plan in plans {
+        let mine: Option<String> = tx
+            .query_row(
+                "SELECT meta FROM plans WHERE name = ?1",
+                [&plan.name],
+                |r| r.get(0),
+            )
+            .optional()
+            .with_context(|| at.to_string())?;
+        let mine: Option<PlanMeta> = mine
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .with_context(|| format!("{at}: the stored plan {:?} does not parse", plan.name))?;
+        match mine {
+            Some(mine) if mine.cell_keys() != plan.cell_keys() => bail!(
+                "{} holds plan {:?} with other cells than the stores merged before it (was the experiment \
+                 file changed between shards?). Merge refused; nothing was added.",
+                origin.display(),
+                plan.name
+            ),
+            Some(_) => {}
+            None => insert_plan(tx, &plan).with_context(|| at.to_string())?,
+        }
+    }
+    let mut added = 0;
+    for r in records {
+        let mine = read_one(tx, &r.key).with_context(|| at.to_string())?;
+        match mine {
+            Some(mine) if mine.is_ok() && r.is_ok() => {
+                if !mine.same_result(&r) {
+                    bail!(
+                        "{} holds a different result for cell {} ({} {} on {}, repetition {}, fold {}) than the stores merged before it: \
+                         test error {} vs {}. Results of one cell must be bit-identical; was one shard run with another \
+                         nnbench version? Merge refused; nothing was added.",
+                        origin.display(),
+                        r.key,
+                        r.label,
+                        r.protocol.describe(),
+                        r.dataset,
+                        r.repetition,
+                        r.fold,
+                        r.test_error,
+                        mine.test_error
+                    );
+                }
+            }
+            Some(mine) if mine.is_ok() => {}
+            _ => {
+                insert(tx, &r).with_context(|| at.to_string())?;
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// The record of `key` on `conn` (inside a merge's transaction).
+fn read_one(conn: &Connection, key: &str) -> rusqlite::Result<Option<CellRecord>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM cells WHERE key = ?1"),
+        [key],
+        record_from,
+    )
+    .optional()
+}
+
+/// A store of this schema whose tables lack a column was not written by
+/// nnbench (or was changed by hand): refused at open, naming what is missing.
+fn check_columns(conn: &Connection, path: &Path) -> Result<()> {
+    let wanted = [("cells", COLUMNS), ("plans", "name, meta")];
+    for (table, columns) in wanted {
+        let have: Vec<String> = (|| {
+            let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+            stmt.query_map([], |r| r.get::<_, String>(1))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })()
+        .with_context(|| format!("result store {}", path.display()))?;
+        if let Some(missing) = columns.split(", ").find(|c| !have.iter().any(|h| h == c)) {
+            bail!(
+                "{} says it is an nnbench result store (schema {SCHEMA}) but its table {table} has no column {missing}: it was changed by hand or by another program. Move it away and run again (its cells are recomputed), or name another store with --store",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn insert(conn: &Connection, r: &CellRecord) -> rusqlite::Result<()> {
+    conn.execute(
+        &format!("INSERT OR REPLACE INTO cells ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"),
+        params![
+            r.key, r.part, r.dataset, Column(r.task), r.method, r.label, r.params, Column(r.protocol),
+            Column(r.scaling), r.repetition, r.fold, r.seed as i64, r.split_hash, Column(r.status), r.error,
+            r.stop_reason.map(Column), r.test_error, r.train_error, r.metrics.as_ref().map(Column),
+            r.spent.objective_evals as i64, r.spent.gradient_evals as i64, r.wall_s, r.cpu_s
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_plan(conn: &Connection, meta: &PlanMeta) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO plans (name, meta) VALUES (?1, ?2)",
+        params![meta.name, serde_json::to_string(meta)?],
+    )?;
+    Ok(())
 }
 
 fn record_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CellRecord> {
@@ -406,14 +550,19 @@ pub mod tests {
         a.put(&record("k1", 1.0)).unwrap();
         b.put(&record("k1", 1.0)).unwrap();
         b.put(&record("k2", 2.0)).unwrap();
-        assert_eq!(a.merge_from(&b, Path::new("b")).unwrap(), 1);
+        assert_eq!(a.merge_from(&[(&b, Path::new("b"))]).unwrap(), vec![1]);
         let mut c = Store::open(&dir.path().join("c.sqlite"), lock::Access::Write).unwrap();
         c.put(&record("k2", 2.0000001)).unwrap();
+        let mut d = Store::open(&dir.path().join("d.sqlite"), lock::Access::Write).unwrap();
+        d.put(&record("k3", 3.0)).unwrap();
+        // A conflict in the second source: the first one's new cell is not
+        // added either.
         let e = a
-            .merge_from(&c, Path::new("c.sqlite"))
+            .merge_from(&[(&d, Path::new("d.sqlite")), (&c, Path::new("c.sqlite"))])
             .unwrap_err()
             .to_string();
         assert!(e.contains("different result for cell k2"), "{e}");
+        assert!(a.records().unwrap().iter().all(|r| r.key != "k3"));
     }
 
     #[test]
