@@ -65,9 +65,9 @@ pub struct ExperimentArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub experiment: ExperimentArgs,
-    /// Worker threads [default: the number of cores].
-    #[arg(long, short, value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads, 1 to 1024 [default: the number of cores].
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::plan::limits::MAX_JOBS as i64))]
+    pub jobs: Option<u16>,
     /// Discard this experiment's stored results and recompute them.
     #[arg(long)]
     pub fresh: bool,
@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Check the experiment and count its cells; run nothing, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse an experiment of more cells than this (a typing slip in a
+    /// grid or a protocol can ask for billions).
+    #[arg(long, value_name = "N", default_value_t = crate::plan::limits::DEFAULT_MAX_CELLS)]
+    pub max_cells: usize,
 }
 
 #[derive(Debug, Args)]

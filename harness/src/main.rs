@@ -40,9 +40,32 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
         }
     };
-    match commands::run(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    // A panic is a bug of ours: one line saying so, where, and what to do,
+    // instead of Rust's report (set RUST_BACKTRACE=1 for the backtrace).
+    // A method's panic inside a cell is caught there and stored as that
+    // cell's failure; this catches the rest.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or(String::new(), |l| format!(" ({}:{})", l.file(), l.line()));
+        eprintln!(
+            "harness: internal error{at}: {}",
+            run::panic_message(info.payload())
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+    }));
+    match std::panic::catch_unwind(|| commands::run(cli)) {
+        Ok(Ok(code)) => code,
+        Err(_) => {
+            eprintln!(
+                "harness: error: this is a bug in nnbench, not in your input. Every finished cell is kept in the store. \
+                 Please report it with the command you ran and the message above (RUST_BACKTRACE=1 adds where it happened)."
+            );
+            ExitCode::from(1)
+        }
+        Ok(Err(e)) => {
             eprintln!("harness: error: {e}");
             for cause in e.chain().skip(1) {
                 eprintln!("  because: {cause}");

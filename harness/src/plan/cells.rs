@@ -68,6 +68,28 @@ pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
     Ok(out)
 }
 
+/// How many cells `cells` will make, counted without making them
+/// (saturating, so a count too large to hold reads as usize::MAX).
+pub(super) fn count(plan: &Plan) -> usize {
+    plan.parts
+        .iter()
+        .flat_map(|part| {
+            part.datasets.iter().map(|&(d, protocol)| {
+                let runs = match (protocol, &plan.datasets[d].tables) {
+                    (Protocol::Authors { repetitions }, Tables::Pairs(pairs)) => {
+                        repetitions.saturating_mul(pairs.len())
+                    }
+                    (Protocol::Authors { .. }, Tables::Single(_)) => 0,
+                    (Protocol::Kfold { folds, repetitions }, _) => {
+                        repetitions.saturating_mul(folds)
+                    }
+                };
+                runs.saturating_mul(part.methods.len())
+            })
+        })
+        .fold(0, usize::saturating_add)
+}
+
 /// Per repetition, the splits of its folds. A function of (seed, dataset,
 /// repetition) only.
 fn splits(ds: &Dataset, protocol: Protocol, master: u64) -> Result<Vec<Vec<Split>>> {

@@ -2,7 +2,7 @@
 //! checks each point of its grid (a list value is a grid axis), and the
 //! points of its `tune` grid become per-cell candidates.
 
-use super::{MethodConfig, SweepPoint};
+use super::{MethodConfig, SweepPoint, limits};
 use crate::plan::experiment::{RawMethod, Source};
 use anyhow::{Result, anyhow, bail};
 
@@ -30,6 +30,7 @@ pub(super) fn method_configs(source: &Source, m: &RawMethod) -> Result<Vec<Metho
         .as_ref()
         .map(|p| p.get_ref().clone())
         .unwrap_or_default();
+    limits::grid_points(axis_lengths(&table), &params_at)?;
     let candidates = tune_candidates(source, m, reg, &table)?;
     let grid = expand(&table);
     let axes: Vec<&String> = table
@@ -107,6 +108,7 @@ fn tune_candidates(
     if let Some(both) = tune.get_ref().keys().find(|k| params.contains_key(*k)) {
         bail!("{at}: `{both}` is both in params and in tune; list its values in one of them");
     }
+    limits::grid_points(axis_lengths(tune.get_ref()), &at)?;
     expand(tune.get_ref())
         .into_iter()
         .map(|point| {
@@ -115,6 +117,13 @@ fn tune_candidates(
             Ok((serde_json::to_string(&point)?, point))
         })
         .collect()
+}
+
+/// (key, number of values) of every list-valued parameter.
+fn axis_lengths(table: &toml::Table) -> impl Iterator<Item = (&str, usize)> {
+    table
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.as_array()?.len())))
 }
 
 /// `base` with the keys of `over` set.

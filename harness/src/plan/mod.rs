@@ -5,6 +5,7 @@
 
 mod cells;
 pub mod experiment;
+pub mod limits;
 pub mod meta;
 mod methods;
 pub mod metric;
@@ -117,14 +118,18 @@ pub struct Cell {
     pub split_hash: String,
 }
 
-pub fn build(path: &Path, data_dir: &DataDir) -> Result<Plan> {
+/// The plan of the experiment file at `path`, refused if it would have more
+/// than `max_cells` cells.
+pub fn build(path: &Path, data_dir: &DataDir, max_cells: usize) -> Result<Plan> {
     let sources = read_all(path)?;
     let top = sources.last().expect("read_all returns the top file last");
     let mut registry = Registry::built_in();
     for s in &sources {
-        registry
-            .extend(s.raw.dataset_def.clone(), &s.path.display().to_string())
-            .map_err(|e| anyhow!("{e}"))?;
+        for def in &s.raw.dataset_def {
+            registry
+                .extend(vec![def.get_ref().clone()], &s.at(def.span()))
+                .map_err(|e| anyhow!("{e}"))?;
+        }
     }
     let mut plan = Plan {
         name: top.raw.name.get_ref().clone(),
@@ -147,6 +152,23 @@ pub fn build(path: &Path, data_dir: &DataDir) -> Result<Plan> {
         bail!(
             "{}: the experiment names no datasets and no methods (nor includes a file that does)",
             path.display()
+        );
+    }
+    let count = cells::count(&plan);
+    if count > max_cells {
+        bail!(
+            "{}: the experiment has {} cells, above the limit of {max_cells}; pass --max-cells {} if you mean it, or plan fewer repetitions, datasets or grid points",
+            path.display(),
+            if count == usize::MAX {
+                "more than 10^19".to_string()
+            } else {
+                count.to_string()
+            },
+            if count == usize::MAX {
+                "N".to_string()
+            } else {
+                count.to_string()
+            },
         );
     }
     plan.cells = cells::cells(&plan)?;
@@ -195,10 +217,16 @@ fn plan_part(
     for m in &raw.metrics {
         metric::check(m.get_ref()).with_context(|| source.at(m.span()))?;
     }
-    let protocol = raw.protocol.unwrap_or(Protocol::Kfold {
-        folds: 10,
-        repetitions: 1,
-    });
+    let protocol = raw.protocol.as_ref().map_or(
+        (
+            Protocol::Kfold {
+                folds: 10,
+                repetitions: 1,
+            },
+            None,
+        ),
+        |p| (*p.get_ref(), Some(source.at(p.span()))),
+    );
     let mut part = Part {
         name: raw.name.get_ref().clone(),
         title: raw
@@ -223,11 +251,19 @@ fn plan_part(
             front_reference: None,
         },
     };
+    let mut listed: HashMap<String, String> = HashMap::new();
     for d in &raw.datasets {
         let at = source.at(d.name.span());
         let entry = registry
             .find(d.name.get_ref(), d.variant.as_deref())
             .map_err(|e| anyhow!("{at}: {e}"))?;
+        if let Some(first) = listed.get(&entry.id()) {
+            bail!(
+                "{at}: dataset {} is listed twice in this file (first at {first}); list it once, or the tests would count it twice",
+                entry.id()
+            );
+        }
+        listed.insert(entry.id(), at.clone());
         let options = ReadOptions {
             reader: d.reader,
             missing: d.missing,
@@ -242,9 +278,15 @@ fn plan_part(
                 plan.datasets.len() - 1
             }
         };
-        let protocol = d.protocol.unwrap_or(protocol);
-        settings::check_protocol(&plan.datasets[index], protocol)
-            .map_err(|e| anyhow!("{at}: {e}"))?;
+        let (protocol, protocol_at) = d.protocol.as_ref().map_or(protocol.clone(), |p| {
+            (*p.get_ref(), Some(source.at(p.span())))
+        });
+        settings::check_protocol(&plan.datasets[index], protocol).map_err(
+            |e| match &protocol_at {
+                Some(p) => anyhow!("{p}: {e} (the protocol of the dataset at {at})"),
+                None => anyhow!("{at}: {e}"),
+            },
+        )?;
         part.datasets.push((index, protocol));
     }
     let reconstruction: Vec<&str> = part
@@ -254,6 +296,8 @@ fn plan_part(
         .filter(|ds| ds.task == nnbench_datasets::Task::Reconstruction)
         .map(|ds| ds.id.as_str())
         .collect();
+    // Label -> where first used; a map, as files of 100 000 methods plan too.
+    let mut labels_at: HashMap<String, String> = HashMap::new();
     for m in &raw.methods {
         if let (Some(id), Some(reg)) = (
             reconstruction.first(),
@@ -272,7 +316,15 @@ fn plan_part(
                 able.join(", ")
             );
         }
+        let at = source.at(m.name.span());
         for config in methods::method_configs(source, m)? {
+            if let Some(first) = labels_at.get(&config.label) {
+                bail!(
+                    "{at}: the method label {:?} is used twice in this file (first at {first}); give one of them its own `label`",
+                    config.label
+                );
+            }
+            labels_at.insert(config.label.clone(), at.clone());
             plan.methods.push(config);
             part.methods.push(plan.methods.len() - 1);
         }

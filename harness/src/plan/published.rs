@@ -57,6 +57,8 @@ impl Published {
             let at = source.at(table.file.span());
             super::metric::check(&table.metric).with_context(|| at.clone())?;
             let path = dir.join(table.file.get_ref());
+            super::experiment::regular_file(&path, "published table")
+                .with_context(|| at.clone())?;
             let mut reader = csv::Reader::from_path(&path)
                 .with_context(|| format!("{at}: cannot read published table {}", path.display()))?;
             let headers = reader

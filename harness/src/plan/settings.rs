@@ -1,7 +1,7 @@
 //! Cross-checks of a part's settings against its own methods and datasets:
 //! the report's tests (control, alpha, rope) and each dataset's protocol.
 
-use super::TestSettings;
+use super::{TestSettings, limits};
 use crate::plan::experiment::{Protocol, ReportOptions, Source};
 use anyhow::{Result, anyhow, bail};
 use nnbench_datasets::{Dataset, Tables, split};
@@ -74,6 +74,14 @@ pub(super) fn check_protocol(ds: &Dataset, protocol: Protocol) -> Result<()> {
             if repetitions == 0 =>
         {
             bail!("repetitions must be at least 1")
+        }
+        (Protocol::Authors { repetitions }, _) | (Protocol::Kfold { repetitions, .. }, _)
+            if repetitions > limits::MAX_REPETITIONS =>
+        {
+            bail!(
+                "repetitions = {repetitions} is above nnbench's limit of {}",
+                limits::MAX_REPETITIONS
+            )
         }
         (Protocol::Kfold { folds, .. }, _) => {
             // The real split is made per repetition in `cells`; this catches a

@@ -164,10 +164,10 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     record
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<String>()
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "the method panicked".into())
+        .unwrap_or_else(|| "a panic without a message".into())
 }

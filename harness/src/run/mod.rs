@@ -3,6 +3,7 @@
 //! each to the store at once in its own transaction.
 
 mod cell;
+pub use cell::panic_message;
 pub mod clock;
 mod fit;
 pub mod progress;
@@ -58,6 +59,8 @@ pub fn run(
     if pending.is_empty() {
         return Ok(summary);
     }
+    // No more threads than cells: each cell runs on one.
+    let jobs = jobs.min(pending.len());
     eprintln!(
         "harness: {} cells planned, {} already in the store, running {} on {jobs} thread(s)",
         summary.planned,

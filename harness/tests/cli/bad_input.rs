@@ -145,7 +145,10 @@ fn a_class_too_small_for_the_folds_is_refused_before_anything_runs() {
     let text = "name = \"bad\"\nprotocol = { kind = \"kfold\", folds = 10, repetitions = 1 }\n[[datasets]]\nname = \"zoo\"\nvariant = \"tsoulos\"\n[[methods]]\nname = \"MEAN\"\n";
     let e = refuse(text, dir.path(), &shared_data());
     assert!(
-        e.contains("bad.toml:4:") && e.contains("fewer than the 10 folds"),
+        e.contains("bad.toml:2:")
+            && e.contains("dataset at ")
+            && e.contains("bad.toml:4")
+            && e.contains("fewer than the 10 folds"),
         "{e}"
     );
 }

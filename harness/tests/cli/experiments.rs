@@ -177,7 +177,12 @@ fn a_published_table_that_is_missing_is_named() {
         &[&file.display().to_string(), "--dry-run"],
         dir.path(),
     ));
-    assert!(e.contains("cmp.toml:3: cannot read published table"), "{e}");
+    assert!(
+        e.contains("cmp.toml:3")
+            && e.contains("cannot open published table")
+            && e.contains("nowhere.csv"),
+        "{e}"
+    );
 }
 
 #[test]

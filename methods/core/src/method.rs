@@ -143,11 +143,30 @@ pub mod check {
         }
     }
 
-    pub fn at_least(key: &'static str, v: usize, min: usize) -> Result<(), ParamError> {
-        if v >= min {
+    /// The largest sizes a method accepts, so that a typing slip (a hidden
+    /// layer in the billions) is refused at plan time instead of aborting
+    /// the process when the memory is asked for. Each method declares which
+    /// bound each of its counts has.
+    pub const MAX_UNITS: usize = 100_000;
+    /// Populations, swarms, tournaments.
+    pub const MAX_POPULATION: usize = 100_000;
+    /// Rows drawn per step (batches, SHAP samples).
+    pub const MAX_SAMPLES: usize = 10_000_000;
+    /// Iterations, generations, epochs, evaluations: time, not memory.
+    pub const MAX_STEPS: usize = 1_000_000_000;
+
+    /// `min <= v <= max`, for a count.
+    pub fn count(key: &'static str, v: usize, min: usize, max: usize) -> Result<(), ParamError> {
+        if (min..=max).contains(&v) {
             Ok(())
-        } else {
+        } else if v < min {
             Err(ParamError::new(key, v, format!("must be >= {min}")))
+        } else {
+            Err(ParamError::new(
+                key,
+                v,
+                format!("must be at most {max} (nnbench's limit for this parameter)"),
+            ))
         }
     }
 

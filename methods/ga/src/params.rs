@@ -53,12 +53,12 @@ impl Default for GeneticParams {
 
 impl GeneticParams {
     pub fn check(&self) -> Result<(), ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
-        check::at_least("chromosomes", self.chromosomes, 4)?;
-        check::at_least("generations", self.generations, 1)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
+        check::count("chromosomes", self.chromosomes, 4, check::MAX_POPULATION)?;
+        check::count("generations", self.generations, 1, check::MAX_STEPS)?;
         check::fraction("selection_rate", self.selection_rate)?;
         check::fraction("mutation_rate", self.mutation_rate)?;
-        check::at_least("tournament", self.tournament, 1)?;
+        check::count("tournament", self.tournament, 1, check::MAX_POPULATION)?;
         if self.tournament > self.chromosomes {
             return Err(ParamError::new(
                 "tournament",
@@ -67,7 +67,12 @@ impl GeneticParams {
             ));
         }
         check::positive("init_range", self.init_range)?;
-        check::at_least("bfgs_evaluations", self.bfgs_evaluations, 1)?;
+        check::count(
+            "bfgs_evaluations",
+            self.bfgs_evaluations,
+            1,
+            check::MAX_STEPS,
+        )?;
         Ok(())
     }
 }

@@ -53,10 +53,10 @@ impl MethodParams for DescentParams {
     const RECONSTRUCTS: bool = true;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
         check::positive("learning_rate", self.learning_rate)?;
-        check::at_least("steps", self.steps, 1)?;
-        check::at_least("batch", self.batch, 1)?;
+        check::count("steps", self.steps, 1, check::MAX_STEPS)?;
+        check::count("batch", self.batch, 1, check::MAX_SAMPLES)?;
         Ok(Box::new(Descent(self.clone())))
     }
 }

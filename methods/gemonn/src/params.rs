@@ -86,8 +86,8 @@ impl<K: Kind> Default for EvolutionParams<K> {
 
 impl<K: Kind> EvolutionParams<K> {
     pub fn check(&self) -> Result<(), ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
-        check::at_least("population", self.population, 2)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
+        check::count("population", self.population, 2, check::MAX_POPULATION)?;
         if !self.population.is_multiple_of(2) {
             return Err(ParamError::new(
                 "population",
@@ -95,7 +95,7 @@ impl<K: Kind> EvolutionParams<K> {
                 "must be even: children are made in pairs",
             ));
         }
-        check::at_least("batch", self.batch, 1)?;
+        check::count("batch", self.batch, 1, check::MAX_SAMPLES)?;
         Ok(())
     }
 }

@@ -52,8 +52,8 @@ impl MethodParams for AdamParams {
     const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
-        check::at_least("iterations", self.iterations, 1)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
+        check::count("iterations", self.iterations, 1, check::MAX_STEPS)?;
         check::positive("step", self.step)?;
         check::fraction("beta1", self.beta1)?;
         check::fraction("beta2", self.beta2)?;

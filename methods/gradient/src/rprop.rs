@@ -75,8 +75,8 @@ impl MethodParams for RpropParams {
     const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
-        check::at_least("iterations", self.iterations, 1)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
+        check::count("iterations", self.iterations, 1, check::MAX_STEPS)?;
         if !(self.eta_plus > 1.0 && self.eta_plus.is_finite()) {
             return Err(ParamError::new(
                 "eta_plus",

@@ -124,13 +124,21 @@ impl MlpParams {
         let sizes: Option<Vec<usize>> = self
             .hidden
             .split(',')
-            .map(|n| n.trim().parse().ok().filter(|&n| n > 0))
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .ok()
+                    .filter(|&n| (1..=check::MAX_UNITS).contains(&n))
+            })
             .collect();
         sizes.ok_or_else(|| {
             ParamError::new(
                 "hidden",
                 format!("{:?}", self.hidden),
-                "must list layer sizes >= 1 separated by commas, e.g. \"32,16\"",
+                format!(
+                    "must list layer sizes from 1 to {} separated by commas, e.g. \"32,16\"",
+                    check::MAX_UNITS
+                ),
             )
         })
     }
@@ -179,13 +187,18 @@ impl MethodParams for MlpParams {
         check::fraction("beta2", self.beta2)?;
         check::positive("epsilon", self.epsilon)?;
         check::positive("gamma", self.gamma)?;
-        check::at_least("step_every", self.step_every, 1)?;
-        check::at_least("epochs", self.epochs, 1)?;
-        check::at_least("batch_size", self.batch_size, 1)?;
-        check::at_least("shap_every", self.shap_every, 1)?;
-        check::at_least("shap_samples", self.shap_samples, 1)?;
-        check::at_least("shap_explain", self.shap_explain, 1)?;
-        check::at_least("shap_background", self.shap_background, 1)?;
+        check::count("step_every", self.step_every, 1, check::MAX_STEPS)?;
+        check::count("epochs", self.epochs, 1, check::MAX_STEPS)?;
+        check::count("batch_size", self.batch_size, 1, check::MAX_SAMPLES)?;
+        check::count("shap_every", self.shap_every, 1, check::MAX_STEPS)?;
+        check::count("shap_samples", self.shap_samples, 1, check::MAX_SAMPLES)?;
+        check::count("shap_explain", self.shap_explain, 1, check::MAX_SAMPLES)?;
+        check::count(
+            "shap_background",
+            self.shap_background,
+            1,
+            check::MAX_SAMPLES,
+        )?;
         check::non_negative("shap_lambda", self.shap_lambda)?;
         Ok(Box::new(Trainer {
             params: self.clone(),

@@ -86,8 +86,8 @@ impl MethodParams for NeatParams {
     const VERSION: u32 = 2;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        check::at_least("population", self.population, 2)?;
-        check::at_least("generations", self.generations, 1)?;
+        check::count("population", self.population, 2, check::MAX_POPULATION)?;
+        check::count("generations", self.generations, 1, check::MAX_STEPS)?;
         for (key, v) in [
             ("weight_rate", self.weight_rate),
             ("add_node_rate", self.add_node_rate),
@@ -102,7 +102,7 @@ impl MethodParams for NeatParams {
         check::non_negative("excess", self.excess)?;
         check::non_negative("disjoint", self.disjoint)?;
         check::non_negative("weight", self.weight)?;
-        check::at_least("stagnation", self.stagnation, 1)?;
+        check::count("stagnation", self.stagnation, 1, check::MAX_STEPS)?;
         Ok(Box::new(Neat(self.clone())))
     }
 }

@@ -160,9 +160,9 @@ impl<P: Phase> Default for ProposedParams<P> {
 
 impl<P: Phase> ProposedParams<P> {
     pub fn check(&self) -> Result<(), ParamError> {
-        check::at_least("hidden", self.hidden, 1)?;
-        check::at_least("particles", self.particles, 2)?;
-        check::at_least("iterations", self.iterations, 1)?;
+        check::count("hidden", self.hidden, 1, check::MAX_UNITS)?;
+        check::count("particles", self.particles, 2, check::MAX_POPULATION)?;
+        check::count("iterations", self.iterations, 1, check::MAX_STEPS)?;
         check::fraction("inertia_min", self.inertia_min)?;
         if !(self.inertia_min..=1.0).contains(&self.inertia_max) {
             return Err(ParamError::new(
@@ -177,8 +177,13 @@ impl<P: Phase> ProposedParams<P> {
         check::positive("limit", self.limit)?;
         check::positive("factor", self.factor)?;
         check::positive("floor", self.floor)?;
-        check::at_least("bfgs_evaluations", self.bfgs_evaluations, 1)?;
-        check::at_least("adam_iterations", self.adam_iterations, 1)?;
+        check::count(
+            "bfgs_evaluations",
+            self.bfgs_evaluations,
+            1,
+            check::MAX_STEPS,
+        )?;
+        check::count("adam_iterations", self.adam_iterations, 1, check::MAX_STEPS)?;
         Ok(())
     }
 }

@@ -59,8 +59,8 @@ impl MethodParams for RbfParams {
     const VERSION: u32 = 2;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
-        check::at_least("units", self.units, 1)?;
-        check::at_least("max_iterations", self.max_iterations, 1)?;
+        check::count("units", self.units, 1, check::MAX_UNITS)?;
+        check::count("max_iterations", self.max_iterations, 1, check::MAX_STEPS)?;
         check::positive("tolerance", self.tolerance)?;
         Ok(Box::new(Rbf(self.clone())))
     }
