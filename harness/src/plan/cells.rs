@@ -15,32 +15,47 @@ use std::sync::Arc;
 const KEY_SCHEMA: u32 = 2;
 
 pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
+    // Each field of the key serialized once where it is fixed (per method,
+    // per part and dataset), not per cell: per cell that was most of a
+    // large plan's time.
+    let methods = plan
+        .methods
+        .iter()
+        .map(|m| {
+            Ok([
+                ("method", json(&m.name)?),
+                ("version", json(&m.version)?),
+                ("params", json(&m.params_json)?),
+            ])
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::new();
     for (p, part) in plan.parts.iter().enumerate() {
         for &(d, protocol) in &part.datasets {
             let ds = &plan.datasets[d];
+            let shared = [
+                ("schema", json(&KEY_SCHEMA)?),
+                ("dataset", json(&ds.id)?),
+                ("content", json(&ds.content_hash)?),
+                ("protocol", json(&protocol)?),
+                ("scaling", json(&part.scaling)?),
+                ("budget", json(&part.budget)?),
+                ("master_seed", json(&part.seed)?),
+                ("core", json(&nnbench_core::ALGORITHM_VERSION)?),
+            ];
             for (repetition, folds) in splits(ds, protocol, part.seed)?.into_iter().enumerate() {
+                let rep = repetition.to_string();
                 for (fold, split) in folds.into_iter().enumerate() {
                     let split_hash = split_hash(ds, &split);
+                    let fold_s = fold.to_string();
                     for &m in &part.methods {
                         let method = &plan.methods[m];
-                        let identity = serde_json::json!({
-                            "schema": KEY_SCHEMA,
-                            "dataset": ds.id,
-                            "content": ds.content_hash,
-                            "protocol": protocol,
-                            "scaling": part.scaling,
-                            "budget": part.budget,
-                            "master_seed": part.seed,
-                            "method": method.name,
-                            "version": method.version,
-                            "core": nnbench_core::ALGORITHM_VERSION,
-                            "params": method.params_json,
-                            "repetition": repetition,
-                            "fold": fold,
-                        });
-                        let rep = repetition.to_string();
-                        let fold_s = fold.to_string();
+                        let mut fields: Vec<(&str, &str)> = shared
+                            .iter()
+                            .chain(&methods[m])
+                            .map(|(k, v)| (*k, v.as_str()))
+                            .chain([("repetition", rep.as_str()), ("fold", fold_s.as_str())])
+                            .collect();
                         // Not the params: every config of a method starts from
                         // the same stream on a cell (common random numbers).
                         let seed =
@@ -48,7 +63,7 @@ pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
                         let shared_seed =
                             seed::derive(part.seed, &["shared", &ds.id, &fold_s, method.name]);
                         out.push(Cell {
-                            key: sha256_hex(identity.to_string().as_bytes()),
+                            key: sha256_hex(object(&mut fields).as_bytes()),
                             part: p,
                             dataset: d,
                             method: m,
@@ -66,6 +81,32 @@ pub(super) fn cells(plan: &Plan) -> Result<Vec<Cell>> {
         }
     }
     Ok(out)
+}
+
+/// `value` as JSON text with every object's names sorted, as a
+/// `serde_json::Value` writes it (a struct serialized directly keeps its
+/// field order).
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
+    Ok(serde_json::to_value(value)?.to_string())
+}
+
+/// The text of the JSON object of `fields` (name, value as JSON), as
+/// serde_json writes a map: compact, names in sorted order. The keys of
+/// every stored cell are hashes of this text, so it must not change.
+fn object(fields: &mut [(&str, &str)]) -> String {
+    fields.sort_unstable_by_key(|(name, _)| *name);
+    let mut text = String::from("{");
+    for (i, (name, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        text.push_str(name);
+        text.push_str("\":");
+        text.push_str(value);
+    }
+    text.push('}');
+    text
 }
 
 /// How many cells `cells` will make, counted without making them
@@ -132,4 +173,42 @@ fn split_hash(ds: &Dataset, split: &Split) -> String {
         }
     };
     sha256_hex(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys of stored cells are hashes of this text: it is the text
+    /// serde_json writes for the whole identity as one value.
+    #[test]
+    fn the_key_text_is_the_identity_as_one_json_value() {
+        let protocol = Protocol::Kfold {
+            folds: 5,
+            repetitions: 2,
+        };
+        let params = r#"{"step":0.1,"note":"a \"quoted\" word"}"#;
+        let whole = serde_json::json!({
+            "schema": KEY_SCHEMA,
+            "dataset": "heart/keel",
+            "protocol": protocol,
+            "params": params,
+            "master_seed": 7u64,
+            "fold": 3usize,
+            "budget": Option::<u64>::None,
+        })
+        .to_string();
+        let mut fields = vec![
+            ("schema", json(&KEY_SCHEMA).unwrap()),
+            ("dataset", json("heart/keel").unwrap()),
+            ("protocol", json(&protocol).unwrap()),
+            ("params", json(params).unwrap()),
+            ("master_seed", json(&7u64).unwrap()),
+            ("fold", 3.to_string()),
+            ("budget", json(&Option::<u64>::None).unwrap()),
+        ];
+        let mut borrowed: Vec<(&str, &str)> =
+            fields.iter_mut().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(object(&mut borrowed), whole);
+    }
 }

@@ -172,3 +172,27 @@ fn a_refused_merge_leaves_the_target_as_it_was() {
     ));
     assert_eq!(count(&target), before + 1);
 }
+
+/// A store's cells are found by their keys: a change to the key's recipe
+/// would make every stored result unreachable. (A deliberate change bumps
+/// KEY_SCHEMA in plan/cells.rs and these values.)
+#[test]
+fn the_keys_of_stored_cells_do_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = tiny_store(dir.path());
+    let keys: Vec<String> = Connection::open(&store)
+        .unwrap()
+        .prepare("SELECT key FROM cells ORDER BY key")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "3a701338d14009ccc5c4ecb1d04f86b85e5df9c84643d22e72eea1d9e4da7d69",
+            "b3f9c4122acb27439271f42da2864aee60b9d10cef85b0068cec48adbb26d04a"
+        ]
+    );
+}
