@@ -22,6 +22,27 @@ use crate::error::{DataError, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// A header's declared input count `d`, checked against the file before
+/// anything is allocated for it: every number takes two bytes at least (a
+/// digit and a separator), so a count no file of this size could hold is
+/// a damaged header.
+fn declared_inputs(d: usize, text: &str, path: &Path, line: usize) -> Result<usize> {
+    if d == 0 {
+        return Err(DataError::malformed(path, line, "the input count d is 0"));
+    }
+    if d > text.len() / 2 {
+        return Err(DataError::malformed(
+            path,
+            line,
+            format!(
+                "the header declares d = {d} inputs, more than a file of {} bytes can hold",
+                text.len()
+            ),
+        ));
+    }
+    Ok(d)
+}
+
 /// How the `tsoulos-train-test` reader treats the declared row count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,7 +4,7 @@
 //! decompressed by the loader) and `sklearn-digits-gz` (no header: 64 pixel
 //! values and the digit per row).
 
-use super::{lines, number};
+use super::{declared_inputs, lines, number};
 use crate::error::{DataError, Result};
 use crate::table::Table;
 use std::path::Path;
@@ -47,6 +47,7 @@ pub fn parse_sklearn_csv(text: &str, path: &Path) -> Result<Table> {
             .ok_or_else(|| DataError::malformed(path, line, format!("header lacks {what}")))
     };
     let (n, d) = (count(0, "the row count")?, count(1, "the feature count")?);
+    let d = declared_inputs(d, text, path, line)?;
     let mut table = Table::new(d);
     table.classes = head[2..].iter().map(|s| s.trim().to_string()).collect();
     table
@@ -157,6 +158,14 @@ mod tests {
     #[test]
     fn a_wrong_declared_count_is_an_error() {
         assert!(parse_sklearn_csv("3,2,a,b\n1,2,0\n", Path::new("s.csv")).is_err());
+        // Refused before a row of 10^18 inputs is allocated.
+        let e = parse_sklearn_csv("1,1000000000000000000,a,b\n1,2,0\n", Path::new("s.csv"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("s.csv:1: the header declares d = 1000000000000000000 inputs"),
+            "{e}"
+        );
     }
 
     #[test]

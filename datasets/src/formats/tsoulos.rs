@@ -1,7 +1,7 @@
 //! `tsoulos-train-test`: line 1 `d`, line 2 the declared row count `n`, then
 //! rows of `d` inputs and the target, whitespace-separated.
 
-use super::{TsoulosReader, lines, number};
+use super::{TsoulosReader, declared_inputs, lines, number};
 use crate::error::{DataError, Result};
 use crate::table::Table;
 use std::path::Path;
@@ -18,22 +18,7 @@ pub fn parse_tsoulos(text: &str, path: &Path, reader: TsoulosReader) -> Result<T
     };
     let d = header("the input count d")?;
     let declared = header("the declared row count")?;
-    if d == 0 {
-        return Err(DataError::malformed(path, 1, "input count d is 0"));
-    }
-    // Every number takes two bytes at least (a digit and a separator): a
-    // count no file of this size can hold is a damaged header, refused
-    // before anything is allocated for it.
-    if d > text.len() / 2 {
-        return Err(DataError::malformed(
-            path,
-            1,
-            format!(
-                "the header declares d = {d} inputs, more than a file of {} bytes can hold",
-                text.len()
-            ),
-        ));
-    }
+    let d = declared_inputs(d, text, path, 1)?;
     let mut table = Table::new(d);
     let mut row = Vec::with_capacity(d + 1);
     for (line, s) in it {

@@ -198,7 +198,7 @@ mod tests {
             "budget": Option::<u64>::None,
         })
         .to_string();
-        let mut fields = vec![
+        let mut fields = [
             ("schema", json(&KEY_SCHEMA).unwrap()),
             ("dataset", json("heart/keel").unwrap()),
             ("protocol", json(&protocol).unwrap()),

@@ -296,6 +296,17 @@ fn plan_part(
         .filter(|ds| ds.task == nnbench_datasets::Task::Reconstruction)
         .map(|ds| ds.id.as_str())
         .collect();
+    let memory = limits::machine_memory();
+    let shapes: Vec<(nnbench_core::Shape, String)> = part
+        .datasets
+        .iter()
+        .map(|&(d, _)| {
+            (
+                limits::shape(&plan.datasets[d]),
+                plan.datasets[d].id.clone(),
+            )
+        })
+        .collect();
     // Label -> where first used; a map, as files of 100 000 methods plan too.
     let mut labels_at: HashMap<String, String> = HashMap::new();
     for m in &raw.methods {
@@ -318,6 +329,16 @@ fn plan_part(
         }
         let at = source.at(m.name.span());
         for config in methods::method_configs(source, m)? {
+            if let Some(memory) = memory {
+                for (shape, id) in &shapes {
+                    let tuned = config.candidates.iter().map(|(_, m)| m);
+                    for method in std::iter::once(&config.method).chain(tuned) {
+                        limits::check_footprint(method.as_ref(), *shape, memory, || {
+                            format!("{at}: method {} on {id}", config.label)
+                        })?;
+                    }
+                }
+            }
             if let Some(first) = labels_at.get(&config.label) {
                 bail!(
                     "{at}: the method label {:?} is used twice in this file (first at {first}); give one of them its own `label`",

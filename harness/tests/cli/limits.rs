@@ -114,6 +114,30 @@ fn a_size_parameter_in_the_billions_is_refused_naming_the_key_and_the_maximum() 
     }
 }
 
+/// Each size within its maximum, their product beyond any memory: refused
+/// before the run would be killed (or kill the machine's other work).
+#[test]
+fn a_configuration_no_memory_holds_is_refused_before_it_runs() {
+    for (method, params) in [
+        ("GENETIC", "chromosomes = 100000, hidden = 100000"),
+        ("PROPOSED", "particles = 100000, hidden = 100000"),
+        ("GEMONN", "population = 100000, hidden = 100000"),
+        ("MLP", "hidden = \"100000,100000,100000\""),
+    ] {
+        let text = iris(
+            "{ kind = \"kfold\", folds = 2 }",
+            &format!("[[methods]]\nname = \"{method}\"\nparams = {{ {params} }}\n"),
+        );
+        let e = refuse_plan(&text, &[], &shared_data());
+        assert!(
+            e.contains(&format!(
+                "bad.toml:6: method {method} on iris/embedded would hold about"
+            )) && e.contains("more than this machine's memory"),
+            "{method}: {e}"
+        );
+    }
+}
+
 #[test]
 fn more_cells_than_the_cap_need_the_flag_that_says_so() {
     let text = iris(

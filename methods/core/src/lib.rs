@@ -23,7 +23,7 @@ pub use baseline::MeanParams;
 pub use data::Patterns;
 pub use front::{Front, Member, MemberRule};
 pub use method::{
-    Method, MethodParams, Model, NetworkModel, ParamError, StopReason, Trained, check,
+    Method, MethodParams, Model, NetworkModel, ParamError, Shape, StopReason, Trained, check,
 };
 pub use network::{Evaluation, Network, sigmoid};
 pub use problem::{Budget, Problem, Spent};

@@ -89,6 +89,29 @@ pub trait Method: Send + Sync {
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained;
+
+    /// Roughly how many numbers the method holds at once training on a
+    /// problem of `shape`, so that the plan can refuse, before anything
+    /// runs, a configuration no memory holds: each size parameter has its
+    /// maximum, but their product (a population of 100 000 networks of
+    /// 100 000 hidden units) can still be 10^10 weights. By default a few
+    /// copies of the network's weights and an activation per row and hidden
+    /// unit; methods with populations, layers or design matrices say more.
+    fn footprint(&self, shape: Shape) -> f64 {
+        self.network(shape.inputs).map_or(0.0, |n| {
+            8.0 * n.weights() as f64 + shape.rows as f64 * n.hidden as f64
+        })
+    }
+}
+
+/// A problem's size as the plan knows it before anything runs: the
+/// dataset's inputs, outputs (classes, 1 for a regression target, the
+/// inputs for a reconstruction) and rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub rows: usize,
 }
 
 /// A method's parameter struct: `Default` gives the documented defaults,

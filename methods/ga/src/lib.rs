@@ -15,8 +15,8 @@ pub use operators::{crossover, mutate, tournament};
 pub use params::{GeneticParams, Stopping};
 
 use nnbench_core::{
-    Method, MethodParams, Network, NetworkModel, ParamError, Problem, Rng, Seeds, StopReason,
-    Trained,
+    Method, MethodParams, Network, NetworkModel, ParamError, Problem, Rng, Seeds, Shape,
+    StopReason, Trained,
 };
 use nnbench_optim::{Bounds, Doublebox, bfgs};
 use rand::RngExt;
@@ -59,6 +59,12 @@ struct Genetic(GeneticParams);
 impl Method for Genetic {
     fn network(&self, inputs: usize) -> Option<Network> {
         Some(Network::new(inputs, self.0.hidden))
+    }
+
+    /// The population and its offspring: two chromosomes of all weights each.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let weights = Network::new(shape.inputs, self.0.hidden).weights() as f64;
+        2.0 * self.0.chromosomes as f64 * weights + shape.rows as f64 * self.0.hidden as f64
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {

@@ -8,7 +8,7 @@ use crate::ledger::Ledger;
 use crate::net::{Gradient, SparseNet};
 use crate::train::{OBJECTIVES, SparseModel, draw_batch};
 use nnbench_core::{
-    Front, Member, MemberRule, Method, MethodParams, ParamError, Problem, Seeds, StopReason,
+    Front, Member, MemberRule, Method, MethodParams, ParamError, Problem, Seeds, Shape, StopReason,
     Trained, check,
 };
 use rand::RngExt;
@@ -65,6 +65,14 @@ impl MethodParams for DescentParams {
 struct Descent(DescentParams);
 
 impl Method for Descent {
+    /// The weights with their gradient and Adam's two moments, and one
+    /// batch's activations.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let p = &self.0;
+        let weights = (p.hidden * (shape.inputs + shape.outputs + 2)) as f64;
+        4.0 * weights + (p.batch * p.hidden) as f64
+    }
+
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.0;
         let data = problem.data();

@@ -15,7 +15,7 @@ mod train;
 pub use descent::{DescentParams, Optimiser};
 pub use params::{EvolutionParams, Guided, Kind, Plain};
 
-use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Trained};
+use nnbench_core::{Method, MethodParams, ParamError, Problem, Seeds, Shape, Trained};
 
 /// GEMONN's parameters.
 pub type GemonnParams = EvolutionParams<Guided>;
@@ -38,6 +38,14 @@ impl<K: Kind> MethodParams for EvolutionParams<K> {
 struct Evolution<K: Kind>(EvolutionParams<K>);
 
 impl<K: Kind> Method for Evolution<K> {
+    /// The population and its offspring, each a network's weights and mask,
+    /// and one batch's activations.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let p = &self.0;
+        let weights = (p.hidden * (shape.inputs + shape.outputs + 2)) as f64;
+        4.0 * p.population as f64 * weights + (p.batch * p.hidden) as f64
+    }
+
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         train::train(&self.0, K::VARIATION, problem, seeds)
     }

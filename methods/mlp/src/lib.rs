@@ -16,7 +16,8 @@ pub use optimiser::{Optimiser, Rule, Schedule};
 pub use shap::{ExplainerKind, Form, ShapMode, ShapSettings, importances};
 
 use nnbench_core::{
-    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
+    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, Shape, StopReason, Trained,
+    check,
 };
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -371,6 +372,24 @@ struct Trainer {
 }
 
 impl Method for Trainer {
+    /// The weights with their gradient and the optimiser's moments, a
+    /// batch's activations of every layer, and SHAP's coalitions.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let p = &self.params;
+        let widths: Vec<f64> = std::iter::once(shape.inputs)
+            .chain(self.layers.iter().copied())
+            .chain(std::iter::once(shape.outputs.max(1)))
+            .map(|w| w as f64)
+            .collect();
+        let weights: f64 = widths.windows(2).map(|w| (w[0] + 1.0) * w[1]).sum();
+        let batch = p.batch_size.min(shape.rows.max(1)) as f64;
+        let shap = match p.shap {
+            ShapMode::None => 0.0,
+            _ => (p.shap_samples * (shape.inputs + p.shap_background)) as f64,
+        };
+        4.0 * weights + 2.0 * batch * widths.iter().sum::<f64>() + shap
+    }
+
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.params;
         let data = problem.data();

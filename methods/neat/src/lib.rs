@@ -22,8 +22,8 @@ pub use evolve::{Outcome, evolve};
 pub use genome::{Connection, Genome, Innovations, Kind};
 
 use nnbench_core::{
-    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, TargetMap,
-    TargetScaling, Trained, check,
+    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, Shape, StopReason,
+    TargetMap, TargetScaling, Trained, check,
 };
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +128,13 @@ impl Model for NeatModel {
 struct Neat(NeatParams);
 
 impl Method for Neat {
+    /// Every genome starts with a connection from each input to each
+    /// output, and grows: a few times that per member.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let connections = ((shape.inputs + 1) * shape.outputs.max(1)) as f64;
+        4.0 * self.0.population as f64 * connections
+    }
+
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let data = problem.data().clone();
         let target = match problem.classes() {

@@ -29,7 +29,8 @@ pub use phase2::box_around;
 pub use swarm::{Pull, SwarmOptions, SwarmOutcome, inertia};
 
 use nnbench_core::{
-    Method, MethodParams, Network, NetworkModel, ParamError, Problem, Seeds, StopReason, Trained,
+    Method, MethodParams, Network, NetworkModel, ParamError, Problem, Seeds, Shape, StopReason,
+    Trained,
 };
 use nnbench_optim::Bounds;
 use rand::RngExt;
@@ -94,6 +95,12 @@ struct Pso<P: Phase>(ProposedParams<P>);
 impl<P: Phase> Method for Pso<P> {
     fn network(&self, inputs: usize) -> Option<Network> {
         Some(Network::new(inputs, self.0.hidden))
+    }
+
+    /// Position, velocity and personal best of every particle.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let weights = Network::new(shape.inputs, self.0.hidden).weights() as f64;
+        3.0 * self.0.particles as f64 * weights + shape.rows as f64 * self.0.hidden as f64
     }
 
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {

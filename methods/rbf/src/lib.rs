@@ -18,7 +18,8 @@ pub use kmeans::{Clusters, kmeans};
 
 use nalgebra::{DMatrix, DVector};
 use nnbench_core::{
-    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason, Trained, check,
+    Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, Shape, StopReason, Trained,
+    check,
 };
 use serde::{Deserialize, Serialize};
 
@@ -121,6 +122,13 @@ const WIDTH_FLOOR: f64 = 0.01;
 struct Rbf(RbfParams);
 
 impl Method for Rbf {
+    /// The design matrix (a row per pattern, a column per unit), twice for
+    /// its SVD, and the centres.
+    fn footprint(&self, shape: Shape) -> f64 {
+        let units = self.0.units as f64;
+        units * (2.0 * shape.rows as f64 + shape.inputs as f64)
+    }
+
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let data = problem.data();
         let d = data.inputs();
