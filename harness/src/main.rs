@@ -40,18 +40,22 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
         }
     };
-    // A panic is a bug of ours: one line saying so, where, and what to do,
-    // instead of Rust's report (set RUST_BACKTRACE=1 for the backtrace).
-    // A method's panic inside a cell is caught there and stored as that
-    // cell's failure; this catches the rest.
+    // A panic is a bug: one line saying so, where, and what to do, instead
+    // of Rust's report (set RUST_BACKTRACE=1 for the backtrace). A panic
+    // inside a cell is caught there and stored as that cell's failure, and
+    // the line names the cell; `catch_unwind` below catches the rest.
     std::panic::set_hook(Box::new(|info| {
         let at = info
             .location()
             .map_or(String::new(), |l| format!(" ({}:{})", l.file(), l.line()));
-        eprintln!(
-            "harness: internal error{at}: {}",
-            run::panic_message(info.payload())
-        );
+        let message = run::panic_message(info.payload());
+        match run::running() {
+            Some(cell) => eprintln!(
+                "harness: {cell} failed: internal error{at}: {message}. It is recorded as failed and the grid goes on; \
+                 this is a bug in nnbench or the method: please report it with this line"
+            ),
+            None => eprintln!("harness: internal error{at}: {message}"),
+        }
         if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
             eprintln!("{}", std::backtrace::Backtrace::force_capture());
         }

@@ -11,13 +11,46 @@ use crate::store::record::{
 };
 use nnbench_core::{Patterns, Seeds, Spent};
 use nnbench_datasets::{Scaler, Table, Tables};
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+thread_local! {
+    /// The cell this thread is running, for the panic hook's message.
+    static RUNNING: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The cell the calling thread is running, as a message names it.
+pub fn running() -> Option<String> {
+    RUNNING.with(|r| r.borrow().clone())
+}
+
+/// Runs `cell`. A panic anywhere in it (a method's bug, or ours) becomes
+/// the cell's failure, recorded like any other: the grid goes on.
 pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
+    let config = &plan.methods[cell.method];
+    let name = format!(
+        "cell {} ({} on {}, repetition {}, fold {})",
+        cell.key, config.label, plan.datasets[cell.dataset].id, cell.repetition, cell.fold
+    );
+    RUNNING.with(|r| *r.borrow_mut() = Some(name));
+    let timer = clock.start();
+    let record = catch_unwind(AssertUnwindSafe(|| run_unguarded(plan, cell, clock)))
+        .unwrap_or_else(|panic| {
+            let mut record = blank(plan, cell);
+            (record.wall_s, record.cpu_s) = timer.elapsed();
+            record.error = format!("panicked: {}", panic_message(&*panic));
+            record
+        });
+    RUNNING.with(|r| *r.borrow_mut() = None);
+    record
+}
+
+/// The record of `cell` before it ran: failed, with nothing measured.
+fn blank(plan: &Plan, cell: &Cell) -> CellRecord {
     let part = &plan.parts[cell.part];
     let ds = &plan.datasets[cell.dataset];
     let config = &plan.methods[cell.method];
-    let mut record = CellRecord {
+    CellRecord {
         key: cell.key.clone(),
         part: part.name.clone(),
         dataset: ds.id.clone(),
@@ -40,7 +73,14 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
         spent: Spent::default(),
         wall_s: 0.0,
         cpu_s: 0.0,
-    };
+    }
+}
+
+fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
+    let part = &plan.parts[cell.part];
+    let ds = &plan.datasets[cell.dataset];
+    let config = &plan.methods[cell.method];
+    let mut record = blank(plan, cell);
     let (mut train, mut test) = match &cell.split {
         Split::Pair(k) => match &ds.tables {
             Tables::Pairs(p) => p[*k].clone(),
@@ -57,23 +97,21 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     // Tuning time and spend count in the cell's: they are part of what the
     // method costs. It sees the unscaled training part and scales its own inner part.
     let choice = (!config.candidates.is_empty()).then(|| {
-        catch_unwind(AssertUnwindSafe(|| {
-            tune::choose(
-                config,
-                &train,
-                part.scaling,
-                ds.task,
-                part.budget,
-                cell.seed,
-            )
-        }))
+        tune::choose(
+            config,
+            &train,
+            part.scaling,
+            ds.task,
+            part.budget,
+            cell.seed,
+        )
     });
     Scaler::fit_apply(part.scaling, &mut train, &mut test);
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let (train_p, test_p) = (patterns(&train), patterns(&test));
     let (method, tuned, tuning_spent) = match choice {
         None => (config.method.as_ref(), None, Spent::default()),
-        Some(Ok(c)) => (
+        Some(c) => (
             c.method,
             Some(Tuned {
                 chosen: serde_json::from_str(&c.chosen).unwrap_or_default(),
@@ -81,28 +119,14 @@ pub fn run(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             }),
             c.spent,
         ),
-        Some(Err(panic)) => {
-            (record.wall_s, record.cpu_s) = timer.elapsed();
-            record.error = format!("a tuning candidate panicked: {}", panic_message(&*panic));
-            return record;
-        }
     };
     let mut problem = problem_for(method, &train_p, ds.task, &train, part.budget);
-    let trained = catch_unwind(AssertUnwindSafe(|| {
-        method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed))
-    }));
+    let trained = method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed));
     (record.wall_s, record.cpu_s) = timer.elapsed();
     let spent = problem.spent();
     record.spent = Spent {
         objective_evals: spent.objective_evals + tuning_spent.objective_evals,
         gradient_evals: spent.gradient_evals + tuning_spent.gradient_evals,
-    };
-    let trained = match trained {
-        Ok(t) => t,
-        Err(panic) => {
-            record.error = panic_message(&*panic);
-            return record;
-        }
     };
     let model = trained.model.as_ref();
     let outputs = (model.outputs(&train_p), model.outputs(&test_p));
@@ -170,4 +194,44 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "a panic without a message".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnbench_core::{Method, Problem, Trained};
+
+    struct Panics;
+
+    impl Method for Panics {
+        fn train(&self, _: &mut Problem<'_>, _: Seeds) -> Trained {
+            panic!("out of cheese")
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_cell_is_its_failure_and_the_grid_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tiny.toml");
+        std::fs::write(
+            &file,
+            "name = \"tiny\"\nprotocol = { kind = \"kfold\", folds = 2 }\n[[datasets]]\nname = \"iris\"\n[[methods]]\nname = \"MEAN\"\n",
+        )
+        .unwrap();
+        // iris is embedded: no data directory is read.
+        let data = nnbench_datasets::DataDir {
+            path: dir.path().to_path_buf(),
+            origin: "test",
+        };
+        let mut plan = crate::plan::build(&file, &data, 100).unwrap();
+        let mean = std::mem::replace(&mut plan.methods[0].method, Box::new(Panics));
+        let record = run(&plan, &plan.cells[0], Clock::Fixed);
+        assert_eq!(record.status, Status::Failed);
+        assert_eq!(record.error, "panicked: out of cheese");
+        assert_eq!(record.key, plan.cells[0].key);
+        // The thread is no longer in the cell, and runs the next one.
+        assert_eq!(running(), None);
+        plan.methods[0].method = mean;
+        assert_eq!(run(&plan, &plan.cells[1], Clock::Fixed).status, Status::Ok);
+    }
 }

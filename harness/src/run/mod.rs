@@ -3,7 +3,7 @@
 //! each to the store at once in its own transaction.
 
 mod cell;
-pub use cell::panic_message;
+pub use cell::{panic_message, running};
 pub mod clock;
 mod fit;
 pub mod progress;
