@@ -85,6 +85,7 @@ fn generation(c: &mut Criterion) {
     };
     let engine = Nsga2 {
         population: 50,
+        offspring: 50,
         generations: 1,
     };
     c.bench_function(

@@ -162,6 +162,7 @@ pub fn train<K: Kind>(
         .collect();
     let engine = Nsga2 {
         population: params.population,
+        offspring: params.population,
         generations: params.generations,
     };
     let evaluate = |g: &mut Genome| evaluator.evaluate(g);

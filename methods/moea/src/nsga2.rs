@@ -1,5 +1,6 @@
 //! The NSGA-II loop (Deb et al. 2002): binary tournaments on (front rank,
-//! crowding distance) choose parents, the operators make N children, and
+//! crowding distance) choose parents, the operators make the children (N
+//! in Deb's generational form, 2 in a steady-state one), and
 //! environmental selection keeps the best N of parents and children by
 //! front, then by crowding. Generic over the genome and its operators;
 //! every random draw comes from the one generator, in a fixed order, so a
@@ -27,6 +28,9 @@ pub trait Operators<G> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Nsga2 {
     pub population: usize,
+    /// Children per generation: the population for Deb's generational
+    /// NSGA-II; 2 for a steady-state one (jMetalPy's `offspring_population_size`).
+    pub offspring: usize,
     pub generations: usize,
 }
 
@@ -83,14 +87,14 @@ impl Nsga2 {
         }
         for generation in 0..self.generations {
             let (rank, crowd) = rank_and_crowding(&population);
-            let mut children = Vec::with_capacity(self.population);
+            let mut children = Vec::with_capacity(self.offspring);
             let mut spent = false;
-            while children.len() < self.population && !spent {
+            while children.len() < self.offspring && !spent {
                 let a = tournament(&rank, &crowd, rng);
                 let b = tournament(&rank, &crowd, rng);
                 let (c1, c2) = operators.crossover(&population[a], &population[b], rng);
                 for mut child in [c1, c2] {
-                    if children.len() == self.population {
+                    if children.len() == self.offspring {
                         break;
                     }
                     operators.mutate(&mut child, rng);

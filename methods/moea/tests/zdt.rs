@@ -53,6 +53,7 @@ fn solve(shape: fn(f64) -> f64, seed_value: u64) -> (Vec<Vec<f64>>, usize) {
     let mut evaluations = 0;
     let outcome = Nsga2 {
         population: 100,
+        offspring: 100,
         generations: 250,
     }
     .run(
@@ -119,6 +120,7 @@ fn a_refused_evaluation_ends_the_run_with_what_it_has() {
     let mut left = 25;
     let outcome = Nsga2 {
         population: 10,
+        offspring: 10,
         generations: 50,
     }
     .run(
