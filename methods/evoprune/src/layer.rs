@@ -85,38 +85,42 @@ pub struct SparseNet {
 }
 
 impl SparseNet {
-    /// The indices of the features that feed the layer and of the units
-    /// whose kernel column is live.
+    /// The features that feed the layer (the active ones in mode `first`)
+    /// and the units the mask removes (in mode `second`).
     fn live(&self) -> (Vec<usize>, Vec<usize>) {
-        let on = |n: usize, masked: bool| -> Vec<usize> {
-            (0..n).filter(|&i| !masked || self.mask[i]).collect()
-        };
+        let where_ = |n: usize, on: bool| (0..n).filter(|&i| self.mask[i] == on).collect();
         match self.mode {
-            Mode::First => (on(self.d, true), on(self.h, false)),
-            Mode::Second => (on(self.d, false), on(self.h, true)),
+            Mode::First => (where_(self.d, true), Vec::new()),
+            Mode::Second => ((0..self.d).collect(), where_(self.h, false)),
         }
     }
 
     /// The logits of every row.
     pub fn logits(&self, w: &Weights, data: &Features) -> Vec<f64> {
-        let (inputs, units) = self.live();
+        let (inputs, removed) = self.live();
         let mut hidden = vec![0.0; self.h];
         let mut out = Vec::with_capacity(data.rows() * self.k);
         for r in 0..data.rows() {
-            self.hidden(w, data.row(r), &inputs, &units, &mut hidden);
+            self.hidden(w, data.row(r), &inputs, &removed, &mut hidden);
             out.extend(self.output(w, &hidden));
         }
         out
     }
 
-    /// The hidden layer's pre-activations of one row, into `z`.
-    fn hidden(&self, w: &Weights, x: &[f64], inputs: &[usize], units: &[usize], z: &mut [f64]) {
+    /// The hidden layer's pre-activations of one row, into `z`: whole
+    /// kernel rows of the live features (contiguous, so the compiler
+    /// vectorises them), then the removed units back to their bias, as the
+    /// kernel times the mask gives.
+    fn hidden(&self, w: &Weights, x: &[f64], inputs: &[usize], removed: &[usize], z: &mut [f64]) {
         z.copy_from_slice(&w.b1);
         for &i in inputs {
-            let (xi, row) = (x[i], &w.w1[i * self.h..(i + 1) * self.h]);
-            for &j in units {
-                z[j] += xi * row[j];
+            let xi = x[i];
+            for (zj, &wij) in z.iter_mut().zip(&w.w1[i * self.h..(i + 1) * self.h]) {
+                *zj += xi * wij;
             }
+        }
+        for &j in removed {
+            z[j] = w.b1[j];
         }
     }
 
@@ -126,8 +130,8 @@ impl SparseNet {
         for (j, &zj) in z.iter().enumerate() {
             let a = zj.max(0.0);
             if a != 0.0 {
-                for (c, l) in logits.iter_mut().enumerate() {
-                    *l += a * w.w2[j * self.k + c];
+                for (l, &wjc) in logits.iter_mut().zip(&w.w2[j * self.k..(j + 1) * self.k]) {
+                    *l += a * wjc;
                 }
             }
         }
@@ -143,7 +147,7 @@ impl SparseNet {
         rows: &[usize],
         grad: &mut Weights,
     ) -> f64 {
-        let (inputs, units) = self.live();
+        let (inputs, removed) = self.live();
         for g in grad.arrays_mut() {
             g.iter_mut().for_each(|v| *v = 0.0);
         }
@@ -153,31 +157,41 @@ impl SparseNet {
         let mut loss = 0.0;
         for &r in rows {
             let x = data.row(r);
-            self.hidden(w, x, &inputs, &units, &mut z);
+            self.hidden(w, x, &inputs, &removed, &mut z);
             let mut p = self.output(w, &z);
             loss -= log_softmax(&p)[data.y[r]];
             softmax_in_place(&mut p);
             p[data.y[r]] -= 1.0; // d loss / d logits
             for (j, &zj) in z.iter().enumerate() {
                 let a = zj.max(0.0);
+                let (gw2, w2) = (
+                    &mut grad.w2[j * self.k..(j + 1) * self.k],
+                    &w.w2[j * self.k..(j + 1) * self.k],
+                );
                 let mut da = 0.0;
-                for (c, &dl) in p.iter().enumerate() {
-                    grad.w2[j * self.k + c] += scale * a * dl;
-                    da += w.w2[j * self.k + c] * dl;
+                for ((g, &wjc), &dl) in gw2.iter_mut().zip(w2).zip(&p) {
+                    *g += scale * a * dl;
+                    da += wjc * dl;
                 }
-                dz[j] = if zj > 0.0 { da } else { 0.0 };
+                dz[j] = if zj > 0.0 { scale * da } else { 0.0 };
             }
-            for (c, &dl) in p.iter().enumerate() {
-                grad.b2[c] += scale * dl;
+            for (g, &dl) in grad.b2.iter_mut().zip(&p) {
+                *g += scale * dl;
             }
             for (g, &d) in grad.b1.iter_mut().zip(&dz) {
-                *g += scale * d;
+                *g += d;
             }
             for &i in &inputs {
-                let row = &mut grad.w1[i * self.h..(i + 1) * self.h];
-                for &j in &units {
-                    row[j] += scale * x[i] * dz[j];
+                let xi = x[i];
+                for (g, &d) in grad.w1[i * self.h..(i + 1) * self.h].iter_mut().zip(&dz) {
+                    *g += xi * d;
                 }
+            }
+        }
+        // The kernel entries of removed units have no effect on the loss.
+        for &j in &removed {
+            for i in 0..self.d {
+                grad.w1[i * self.h + j] = 0.0;
             }
         }
         loss * scale

@@ -12,9 +12,11 @@
 //!   stopping on the training loss;
 //! - [`auroc`]: AUROC with ties, and the maximum-softmax score;
 //! - [`fitness`]: the three objectives of a mask, cached whole;
-//! - [`prune`]: the steady-state NSGA-II search over masks.
+//! - [`prune`]: the steady-state NSGA-II search over masks;
+//! - [`ensemble`]: a front's members averaged or voting.
 
 pub mod auroc;
+pub mod ensemble;
 pub mod fitness;
 pub mod layer;
 pub mod mask;
