@@ -4,7 +4,7 @@
 //! for out-of-distribution detection: the largest averaged probability at
 //! temperature T, and the winning class's share of the votes.
 
-use crate::layer::{Features, SparseNet, Weights, softmax_in_place};
+use crate::layer::{Features, SparseNet, Weights, argmax, softmax_in_place};
 
 /// A member: its network (shape and mask) and trained weights.
 pub type Member<'a> = (&'a SparseNet, &'a Weights);
@@ -65,16 +65,11 @@ pub fn vote(members: &[Member<'_>], data: &Features) -> Votes {
     let (classes, scores) = counts
         .chunks(k)
         .map(|row| {
-            let best = (0..k).fold(0, |b, c| if row[c] > row[b] { c } else { b });
+            let best = argmax(row);
             (best, row[best] as f64 / members.len().max(1) as f64)
         })
         .unzip();
     Votes { classes, scores }
-}
-
-/// The first index of the largest value, as numpy's argmax.
-pub fn argmax(row: &[f64]) -> usize {
-    (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
 }
 
 #[cfg(test)]

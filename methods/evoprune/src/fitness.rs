@@ -8,7 +8,7 @@
 //! first, leaving the third unset on a hit).
 
 use crate::auroc::{auroc, max_softmax};
-use crate::layer::{Features, Mode, SparseNet, Weights};
+use crate::layer::{Features, Mode, SparseNet, Weights, argmax};
 use crate::mask::{Mask, density};
 use crate::sgd::{Sgd, train};
 use nnbench_core::seed;
@@ -128,10 +128,7 @@ pub fn accuracy(logits: &[f64], k: usize, y: &[usize]) -> f64 {
     let right = logits
         .chunks(k)
         .zip(y)
-        .filter(|&(row, &class)| {
-            let best = (0..k).fold(0, |b, c| if row[c] > row[b] { c } else { b });
-            best == class
-        })
+        .filter(|&(row, &class)| argmax(row) == class)
         .count();
     right as f64 / y.len().max(1) as f64
 }

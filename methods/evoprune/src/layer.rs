@@ -198,6 +198,12 @@ impl SparseNet {
     }
 }
 
+/// The first index of the largest value, as numpy's argmax: the lowest of
+/// tied classes.
+pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
+    (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
+}
+
 /// ln softmax(logits), computed stably.
 pub fn log_softmax(logits: &[f64]) -> Vec<f64> {
     let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
