@@ -26,6 +26,9 @@ pub struct Dataset {
     /// Hash of the files' contents and the read options: part of every cell key.
     pub content_hash: String,
     pub notes: Vec<String>,
+    /// Out-of-distribution rows, where the experiment declares them
+    /// ([`Dataset::hold_out_classes`]).
+    pub ood: Option<Table>,
 }
 
 impl Dataset {
@@ -44,6 +47,56 @@ impl Dataset {
             Tables::Single(t) => t.clone(),
             Tables::Pairs(p) => p[0].0.concat(&p[0].1),
         }
+    }
+
+    /// This dataset without the rows of `classes`, which become its
+    /// out-of-distribution rows: a task split by class, when no other
+    /// dataset of the same inputs is at hand. One table only (the authors'
+    /// fixed pairs would need both parts split alike), and at least two
+    /// classes must remain.
+    pub fn hold_out_classes(&self, classes: &[f64]) -> Result<Dataset> {
+        let refuse = |why: String| Err(DataError::Split(format!("{}: {why}", self.id)));
+        let Tables::Single(table) = &self.tables else {
+            return refuse("classes can be held out of one table, not of the authors' train/test pairs; use a variant without pairs".into());
+        };
+        if self.task != Task::Classification {
+            return refuse("classes can be held out of a classification dataset only".into());
+        }
+        let labels = table.class_labels();
+        let held = |y: f64| classes.iter().any(|&c| (c - y).abs() < 1e-5);
+        if let Some(c) = classes
+            .iter()
+            .find(|&&c| !labels.iter().any(|&l| (l - c).abs() < 1e-5))
+        {
+            return refuse(format!(
+                "it has no class {c} to hold out; its classes are {labels:?}"
+            ));
+        }
+        let (out, kept): (Vec<usize>, Vec<usize>) =
+            (0..table.rows()).partition(|&i| held(table.y[i]));
+        let remaining = labels.iter().filter(|&&l| !held(l)).count();
+        if remaining < 2 {
+            return refuse(format!(
+                "holding out {classes:?} leaves {remaining} class, and classification needs two at least"
+            ));
+        }
+        let mut kept_table = table.select(&kept);
+        kept_table.notes = table.notes.clone();
+        let mut notes = self.notes.clone();
+        notes.push(format!(
+            "classes {classes:?} held out as {} out-of-distribution rows",
+            out.len()
+        ));
+        Ok(Dataset {
+            id: self.id.clone(),
+            task: self.task,
+            tables: Tables::Single(kept_table),
+            content_hash: sha256_hex(
+                format!("{}:ood-classes:{classes:?}", self.content_hash).as_bytes(),
+            ),
+            notes,
+            ood: Some(table.select(&out)),
+        })
     }
 
     pub fn features(&self) -> usize {
@@ -169,6 +222,7 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
         tables,
         content_hash: sha256_hex(hashes.as_bytes()),
         notes,
+        ood: None,
     };
     if dataset.full().rows() == 0 {
         return Err(registry_error(entry, "the dataset holds no rows"));
@@ -307,4 +361,48 @@ fn gunzip(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
         .read_to_end(&mut out)
         .map_err(|e| DataError::io(path, e))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DataDir, Registry, load};
+
+    fn iris() -> super::Dataset {
+        let registry = Registry::built_in();
+        let dir = DataDir {
+            path: "/nonexistent".into(),
+            origin: "test",
+        };
+        load(
+            registry.find("iris", None).unwrap(),
+            &dir,
+            Default::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn held_out_classes_become_the_out_of_distribution_rows() {
+        let iris = iris();
+        let split = iris.hold_out_classes(&[2.0]).unwrap();
+        let (kept, ood) = (split.full(), split.ood.clone().unwrap());
+        assert_eq!((kept.rows(), ood.rows()), (100, 50));
+        assert_eq!(kept.class_labels(), vec![0.0, 1.0]);
+        assert!(ood.y.iter().all(|&y| y == 2.0));
+        assert_ne!(split.content_hash, iris.content_hash);
+        assert!(
+            split
+                .notes
+                .last()
+                .unwrap()
+                .contains("held out as 50 out-of-distribution rows")
+        );
+        let e = |classes: &[f64]| iris.hold_out_classes(classes).unwrap_err().to_string();
+        assert!(e(&[7.0]).contains("has no class 7"), "{}", e(&[7.0]));
+        assert!(
+            e(&[0.0, 1.0]).contains("leaves 1 class"),
+            "{}",
+            e(&[0.0, 1.0])
+        );
+    }
 }

@@ -71,6 +71,9 @@ pub struct RawDataset {
     pub reader: TsoulosReader,
     #[serde(default)]
     pub missing: MissingPolicy,
+    /// Classes whose rows are taken out of the dataset to be its
+    /// out-of-distribution rows (for methods that detect them).
+    pub ood_classes: Option<Spanned<Vec<f64>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

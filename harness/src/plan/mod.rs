@@ -140,7 +140,8 @@ pub fn build(path: &Path, data_dir: &DataDir, max_cells: usize) -> Result<Plan> 
         cells: Vec::new(),
     };
     check_name(top)?;
-    let mut loaded: HashMap<(String, ReadOptions), usize> = HashMap::new();
+    // (dataset id, read options, classes held out) -> its index in the plan.
+    let mut loaded: HashMap<(String, ReadOptions, String), usize> = HashMap::new();
     for source in &sources {
         if source.raw.datasets.is_empty() && source.raw.methods.is_empty() {
             continue;
@@ -204,7 +205,7 @@ fn plan_part(
     source: &Source,
     registry: &Registry,
     data_dir: &DataDir,
-    loaded: &mut HashMap<(String, ReadOptions), usize>,
+    loaded: &mut HashMap<(String, ReadOptions, String), usize>,
     plan: &mut Plan,
 ) -> Result<Part> {
     let raw = &source.raw;
@@ -268,13 +269,27 @@ fn plan_part(
             reader: d.reader,
             missing: d.missing,
         };
-        let index = match loaded.get(&(entry.id(), options)) {
+        let ood = d
+            .ood_classes
+            .as_ref()
+            .map(|c| (c.get_ref().clone(), source.at(c.span())));
+        let key = (
+            entry.id(),
+            options,
+            format!("{:?}", ood.as_ref().map(|o| &o.0)),
+        );
+        let index = match loaded.get(&key) {
             Some(i) => *i,
             None => {
-                let ds = load(entry, data_dir, options)
+                let mut ds = load(entry, data_dir, options)
                     .map_err(|e| anyhow!("{at}: dataset {}: {e}", entry.id()))?;
+                if let Some((classes, ood_at)) = &ood {
+                    ds = ds
+                        .hold_out_classes(classes)
+                        .map_err(|e| anyhow!("{ood_at}: {e}"))?;
+                }
                 plan.datasets.push(Arc::new(ds));
-                loaded.insert((entry.id(), options), plan.datasets.len() - 1);
+                loaded.insert(key, plan.datasets.len() - 1);
                 plan.datasets.len() - 1
             }
         };
@@ -328,6 +343,20 @@ fn plan_part(
             );
         }
         let at = source.at(m.name.span());
+        let without_ood = part
+            .datasets
+            .iter()
+            .map(|(d, _)| &plan.datasets[*d])
+            .find(|ds| ds.ood.is_none());
+        if let (Some(ds), Some(reg)) = (without_ood, nnbench_methods::find(m.name.get_ref()))
+            && reg.needs_ood
+        {
+            bail!(
+                "{at}: method {} needs out-of-distribution rows beside those of {}; declare them on the dataset, e.g. `ood_classes = [5, 6, 7, 8, 9]` (its rows of those classes)",
+                reg.name,
+                ds.id
+            );
+        }
         for config in methods::method_configs(source, m)? {
             if let Some(memory) = memory {
                 for (shape, id) in &shapes {

@@ -722,30 +722,40 @@ fn front_protocol(part: &Part, r: &PartResults) -> String {
     )
 }
 
-/// Per dataset with fronts: the fronts in the first two objectives (every
-/// member of every run faint, the median-hypervolume run bold), and every
-/// member's test error against the first objective (density).
+/// Per dataset with fronts: the fronts projected on each objective against
+/// the first (density), every member of every run faint and the
+/// median-hypervolume run bold (one figure for two objectives, two for
+/// three), and every member's test error against the first objective.
 fn front_figures(labels: &[String], r: &PartResults) -> Result<Vec<Figure>> {
     let mut out = Vec::new();
     for f in &r.fronts {
-        let [x, y] = [0, 1].map(|i| f.objectives.get(i).cloned().unwrap_or_default());
-        let pair = |p: &[f64]| (p[0], p.get(1).copied().unwrap_or(f64::NAN));
-        let faint: Vec<Vec<(f64, f64)>> = f
-            .members
-            .iter()
-            .map(|ms| ms.iter().map(|(o, _)| pair(o)).collect())
-            .collect();
-        let bold: Vec<Vec<(f64, f64)>> = f
-            .median
-            .iter()
-            .map(|ms| ms.iter().map(|o| pair(o)).collect())
-            .collect();
         let name = slug(&f.dataset);
-        out.push(Figure {
-            title: format!("{}: test-part fronts, {y} against {x} (every run faint, the median-hypervolume run bold)", f.dataset),
-            file: format!("plots/{}-front-{name}.svg", slug(&r.name)),
-            svg: plots::fronts(&format!("{} fronts", f.dataset), (&x, &y), labels, &faint, &bold)?,
-        });
+        let x = f.objectives.first().cloned().unwrap_or_default();
+        for k in 1..f.objectives.len().max(2) {
+            let y = f.objectives.get(k).cloned().unwrap_or_default();
+            let pair = |p: &[f64]| (p[0], p.get(k).copied().unwrap_or(f64::NAN));
+            let faint: Vec<Vec<(f64, f64)>> = f
+                .members
+                .iter()
+                .map(|ms| ms.iter().map(|(o, _)| pair(o)).collect())
+                .collect();
+            let bold: Vec<Vec<(f64, f64)>> = f
+                .median
+                .iter()
+                .map(|ms| ms.iter().map(|o| pair(o)).collect())
+                .collect();
+            // The first projection keeps the name two-objective fronts had.
+            let file = if k == 1 {
+                format!("plots/{}-front-{name}.svg", slug(&r.name))
+            } else {
+                format!("plots/{}-front-{}-{name}.svg", slug(&r.name), slug(&y))
+            };
+            out.push(Figure {
+                title: format!("{}: test-part fronts, {y} against {x} (every run faint, the median-hypervolume run bold)", f.dataset),
+                file,
+                svg: plots::fronts(&format!("{} fronts", f.dataset), (&x, &y), labels, &faint, &bold)?,
+            });
+        }
         let errors: Vec<Vec<(f64, f64)>> = f
             .members
             .iter()

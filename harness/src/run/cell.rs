@@ -106,8 +106,17 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             cell.seed,
         )
     });
-    Scaler::fit_apply(part.scaling, &mut train, &mut test);
+    let mut ood = ds
+        .ood
+        .as_ref()
+        .map(|rows| ood_parts(rows, &cell.split, &ds.tables));
+    let scaler = Scaler::fit(part.scaling, &train);
+    let ood_tables = ood.iter_mut().flat_map(|(a, b)| [a, b]);
+    for table in [&mut train, &mut test].into_iter().chain(ood_tables) {
+        scaler.apply(table);
+    }
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
+    let ood = ood.map(|(a, b)| (patterns(&a), patterns(&b)));
     let (train_p, test_p) = (patterns(&train), patterns(&test));
     let (method, tuned, tuning_spent) = match choice {
         None => (config.method.as_ref(), None, Spent::default()),
@@ -121,6 +130,9 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
         ),
     };
     let mut problem = problem_for(method, &train_p, ds.task, &train, part.budget);
+    if let Some((ood_train, _)) = &ood {
+        problem = problem.with_ood(ood_train);
+    }
     let trained = method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed));
     (record.wall_s, record.cpu_s) = timer.elapsed();
     let spent = problem.spent();
@@ -166,8 +178,8 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
                 .members
                 .iter()
                 .map(|m| MemberRecord {
-                    train: m.objectives(&train_p),
-                    test: m.objectives(&test_p),
+                    train: m.objectives(&train_p, ood.as_ref().map(|o| &o.0)),
+                    test: m.objectives(&test_p, ood.as_ref().map(|o| &o.1)),
                     test_error: scored(&m.outputs(&test_p), &test).map_or(f64::NAN, |s| s.error()),
                 })
                 .collect(),
@@ -188,6 +200,25 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     record
 }
 
+/// A dataset's out-of-distribution rows for one cell, as (beside the
+/// training part, beside the test part): split evenly across the folds in
+/// row order, as the authors' code splits them (numpy's `array_split`),
+/// this fold's chunk goes with the test part and the others with training.
+fn ood_parts(rows: &Table, split: &Split, tables: &Tables) -> (Table, Table) {
+    let (fold, folds) = match (split, tables) {
+        (Split::Folds { assignment, fold }, _) => {
+            (*fold, assignment.iter().max().map_or(1, |m| m + 1))
+        }
+        (Split::Pair(k), Tables::Pairs(p)) => (*k, p.len()),
+        (Split::Pair(k), Tables::Single(_)) => (*k, k + 1),
+    };
+    let n = rows.rows();
+    let start = |f: usize| f * (n / folds) + f.min(n % folds);
+    let (test, train): (Vec<usize>, Vec<usize>) =
+        (0..n).partition(|&i| (start(fold)..start(fold + 1)).contains(&i));
+    (rows.select(&train), rows.select(&test))
+}
+
 pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<String>()
@@ -200,6 +231,7 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
     use nnbench_core::{Method, Problem, Trained};
+    use std::sync::Arc;
 
     struct Panics;
 
@@ -207,6 +239,36 @@ mod tests {
         fn train(&self, _: &mut Problem<'_>, _: Seeds) -> Trained {
             panic!("out of cheese")
         }
+    }
+
+    #[test]
+    fn ood_rows_are_split_evenly_across_folds_as_numpy_array_split() {
+        let mut rows = Table::new(1);
+        for i in 0..10 {
+            rows.push(&[i as f64], 0.0);
+        }
+        let assignment = Arc::new(vec![0, 1, 2, 0, 1, 2]);
+        let tables = Tables::Single(Table::new(1));
+        let chunks: Vec<Vec<f64>> = (0..3)
+            .map(|fold| {
+                let split = Split::Folds {
+                    assignment: assignment.clone(),
+                    fold,
+                };
+                let (train, test) = ood_parts(&rows, &split, &tables);
+                assert_eq!(train.rows() + test.rows(), 10);
+                test.x
+            })
+            .collect();
+        // np.array_split(range(10), 3): [0..4], [4..7], [7..10].
+        assert_eq!(
+            chunks,
+            vec![
+                vec![0.0, 1.0, 2.0, 3.0],
+                vec![4.0, 5.0, 6.0],
+                vec![7.0, 8.0, 9.0]
+            ]
+        );
     }
 
     #[test]

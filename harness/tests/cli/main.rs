@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod concurrency;
+mod evoprune;
 mod experiments;
 mod fetch;
 mod fronts;

@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 /// One member of a front: a model that scores itself on the objectives.
 pub trait Member: Model {
-    /// The method's objectives on `data`, in the front's order.
-    fn objectives(&self, data: &Patterns) -> Vec<f64>;
+    /// The method's objectives on `data`, in the front's order; `ood`
+    /// holds the out-of-distribution rows beside `data` where the
+    /// experiment declares them (an objective of detecting them needs them).
+    fn objectives(&self, data: &Patterns, ood: Option<&Patterns>) -> Vec<f64>;
 }
 
 /// Which member stands in the error tables.

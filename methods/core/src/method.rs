@@ -127,6 +127,9 @@ pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
     /// of every row, an auto-encoder's); most give one output per row, and
     /// the harness refuses them a reconstruction task.
     const RECONSTRUCTS: bool = false;
+    /// Whether the method needs out-of-distribution rows beside its data
+    /// ([`Problem::ood`]); the harness refuses it a dataset without them.
+    const NEEDS_OOD: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError>;
 }

@@ -42,6 +42,8 @@ pub struct Problem<'a> {
     classes: Option<Vec<f64>>,
     /// The task is to reconstruct the inputs (an auto-encoder's).
     reconstruction: bool,
+    /// Out-of-distribution rows beside the training part, scaled as it is.
+    ood: Option<&'a Patterns>,
 }
 
 impl<'a> Problem<'a> {
@@ -56,6 +58,7 @@ impl<'a> Problem<'a> {
             trace: Vec::new(),
             classes: None,
             reconstruction: false,
+            ood: None,
         }
     }
 
@@ -76,6 +79,18 @@ impl<'a> Problem<'a> {
     pub fn with_reconstruction(mut self) -> Self {
         self.reconstruction = true;
         self
+    }
+
+    /// Gives the method out-of-distribution rows (the experiment's declared
+    /// set, this fold's training share of it).
+    pub fn with_ood(mut self, ood: &'a Patterns) -> Self {
+        self.ood = Some(ood);
+        self
+    }
+
+    /// The out-of-distribution rows, where the experiment declares them.
+    pub fn ood(&self) -> Option<&'a Patterns> {
+        self.ood
     }
 
     /// Whether the task is to reconstruct the inputs.

@@ -26,6 +26,7 @@ pub struct Registration {
     pub summary: &'static str,
     pub version: u32,
     pub reconstructs: bool,
+    pub needs_ood: bool,
     pub defaults: fn() -> toml::Table,
     pub build: fn(toml::Table) -> Result<Built, BuildError>,
 }
@@ -36,6 +37,7 @@ pub fn register<P: MethodParams>() -> Registration {
         summary: P::SUMMARY,
         version: P::VERSION,
         reconstructs: P::RECONSTRUCTS,
+        needs_ood: P::NEEDS_OOD,
         defaults: || to_table(&P::default()),
         build: |table| {
             let params = P::deserialize(toml::Value::Table(table))

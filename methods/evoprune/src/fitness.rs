@@ -1,5 +1,6 @@
-//! The three objectives of a mask, all minimised: 1 - accuracy on the
-//! validation rows, the fraction of active units, and 1 - AUROC of telling
+//! The three objectives of a mask, all minimised, in the order the
+//! harness's fronts take (density first, then the error): the fraction of
+//! active units, 1 - accuracy on the validation rows, and 1 - AUROC of telling
 //! the validation rows (in distribution) from the out-of-distribution rows
 //! by their maximum softmax at temperature T. Each new mask trains the
 //! layer from its own seed (a function of the run's seed and the mask, so
@@ -65,6 +66,8 @@ pub struct Fitness<'a> {
     cache: HashMap<Mask, Evaluated>,
     /// Masks trained (cache misses).
     pub trained: usize,
+    /// Their epochs, summed.
+    pub epochs: u64,
 }
 
 impl<'a> Fitness<'a> {
@@ -73,6 +76,7 @@ impl<'a> Fitness<'a> {
             task,
             cache: HashMap::new(),
             trained: 0,
+            epochs: 0,
         }
     }
 
@@ -81,6 +85,7 @@ impl<'a> Fitness<'a> {
         if !self.cache.contains_key(mask) {
             let evaluated = self.train(mask);
             self.trained += 1;
+            self.epochs += evaluated.epochs as u64;
             self.cache.insert(mask.clone(), evaluated);
         }
         &self.cache[mask]
@@ -101,7 +106,7 @@ impl<'a> Fitness<'a> {
     }
 }
 
-/// [1 - accuracy on `validation`, density, 1 - AUROC of `validation`
+/// [density, 1 - accuracy on `validation`, 1 - AUROC of `validation`
 /// against `ood`].
 pub fn objectives(
     net: &SparseNet,
@@ -112,8 +117,8 @@ pub fn objectives(
 ) -> Vec<f64> {
     let logits = net.logits(w, validation);
     vec![
-        1.0 - accuracy(&logits, net.k, &validation.y),
         density(&net.mask),
+        1.0 - accuracy(&logits, net.k, &validation.y),
         1.0 - auroc(
             &max_softmax(&logits, net.k, temperature),
             &max_softmax(&net.logits(w, ood), net.k, temperature),
@@ -176,7 +181,7 @@ mod tests {
             "{:?}",
             first.objectives
         );
-        assert_eq!(first.objectives[1], 0.75);
+        assert_eq!(first.objectives[0], 0.75);
         let again = fitness.evaluate(&mask).clone();
         assert_eq!((again, fitness.trained), (first.clone(), 1));
         // The same mask in a new cache trains to the same bits.

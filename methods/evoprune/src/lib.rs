@@ -13,14 +13,17 @@
 //! - [`auroc`]: AUROC with ties, and the maximum-softmax score;
 //! - [`fitness`]: the three objectives of a mask, cached whole;
 //! - [`prune`]: the steady-state NSGA-II search over masks;
-//! - [`ensemble`]: a front's members averaged or voting.
+//! - [`ensemble`]: a front's members averaged or voting;
+//! - `method`: EVOPRUNE, the method experiments name.
 
 pub mod auroc;
 pub mod ensemble;
 pub mod fitness;
 pub mod layer;
 pub mod mask;
+mod method;
 pub mod prune;
 pub mod sgd;
 
 pub use layer::{Features, Mode};
+pub use method::{EvopruneParams, ModeName};

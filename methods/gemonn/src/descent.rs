@@ -139,7 +139,7 @@ mod tests {
         let trained = method.train(&mut problem, Seeds::new(4, 5));
         let front = trained.model.front().unwrap();
         assert_eq!(front.members.len(), 1, "a point");
-        (front.members[0].objectives(&data)[1], trained)
+        (front.members[0].objectives(&data, None)[1], trained)
     }
 
     #[test]
@@ -160,7 +160,7 @@ mod tests {
                 mse < 0.1 * variance,
                 "{optimiser:?}: mse {mse} vs variance {variance}"
             );
-            let density = trained.model.front().unwrap().members[0].objectives(&data)[0];
+            let density = trained.model.front().unwrap().members[0].objectives(&data, None)[0];
             assert_eq!(density, 1.0);
         }
     }

@@ -37,7 +37,11 @@ fn run<P: MethodParams>(params: &P, budget: Budget) -> (Trained, nnbench_core::S
 fn objectives(t: &Trained) -> Vec<Vec<f64>> {
     let front = t.model.front().expect("a front");
     let data = data();
-    front.members.iter().map(|m| m.objectives(&data)).collect()
+    front
+        .members
+        .iter()
+        .map(|m| m.objectives(&data, None))
+        .collect()
 }
 
 fn small() -> GemonnParams {
@@ -112,7 +116,7 @@ fn a_reconstruction_task_trains_the_tied_auto_encoder() {
     let best = front
         .members
         .iter()
-        .map(|m| m.objectives(&data)[1])
+        .map(|m| m.objectives(&data, None)[1])
         .fold(f64::INFINITY, f64::min);
     assert!(best < 0.05, "reconstruction MSE {best}");
     let net = crate::net::SparseNet::for_problem(&problem, 4);

@@ -40,7 +40,7 @@ impl Model for SparseModel {
 }
 
 impl Member for SparseModel {
-    fn objectives(&self, data: &Patterns) -> Vec<f64> {
+    fn objectives(&self, data: &Patterns, _ood: Option<&Patterns>) -> Vec<f64> {
         let loss = self
             .net
             .loss(&self.weights, &data.rows(), data.targets(), None);

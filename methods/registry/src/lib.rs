@@ -4,6 +4,7 @@
 //! Nothing in harness/ changes.
 
 use nnbench_core::{MeanParams, Registration, register};
+use nnbench_evoprune::EvopruneParams;
 use nnbench_ga::GeneticParams;
 use nnbench_gemonn::{DescentParams, GemonnParams, Nsga2Params};
 use nnbench_gradient::{AdamParams, RpropParams};
@@ -26,6 +27,7 @@ pub fn all() -> Vec<Registration> {
         register::<GemonnParams>(),
         register::<Nsga2Params>(),
         register::<DescentParams>(),
+        register::<EvopruneParams>(),
         register::<MeanParams>(),
     ]
 }

@@ -1,0 +1,118 @@
+//! EVOPRUNE end to end on scikit-learn's digits split by class (digits
+//! 0-4 in distribution, 5-9 out of it): three objectives per member, both
+//! projections of the front in the report, the same bits on one and two
+//! threads, and bad settings refused.
+
+use crate::util::*;
+use std::path::Path;
+
+const EXPERIMENT: &str = "name = \"prune\"\nseed = 3\n\
+    protocol = { kind = \"kfold\", folds = 2, repetitions = 2 }\n\
+    [[datasets]]\nname = \"digits\"\nvariant = \"embedded\"\nood_classes = [5, 6, 7, 8, 9]\n\
+    [[methods]]\nname = \"EVOPRUNE\"\n\
+    params = { hidden = 16, population = 6, evaluations = 12, epochs = 10, learning_rate = 0.05 }\n";
+
+/// Runs `text` in `dir` (embedded data only) with `extra` flags.
+fn run(dir: &Path, text: &str, extra: &[&str]) -> std::process::Output {
+    let file = dir.join("prune.toml");
+    std::fs::write(&file, text).unwrap();
+    let (file, out) = (
+        file.display().to_string(),
+        dir.join("out").display().to_string(),
+    );
+    let mut args = vec![file.as_str(), "--out", &out];
+    args.extend_from_slice(extra);
+    let empty = tempfile::tempdir().unwrap();
+    harness_with_data(&args, dir, empty.path())
+}
+
+#[test]
+fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run(dir.path(), EXPERIMENT, &["--jobs", "1"]));
+    let out = dir.path().join("out");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for needle in [
+        "Classification: test hypervolume",
+        "plots/prune-front-digits-embedded.svg",
+        "plots/prune-front-ood-digits-embedded.svg",
+        "error against density",
+        "ood against density",
+        "classes [5.0, 6.0, 7.0, 8.0, 9.0] held out as 896 out-of-distribution rows",
+    ] {
+        assert!(
+            report.contains(needle),
+            "report lacks {needle:?}:\n{report}"
+        );
+    }
+    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut cells = 0;
+    for row in reader.records().map(Result::unwrap) {
+        cells += 1;
+        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        let front = &metrics["front"];
+        assert_eq!(
+            front["objectives"],
+            serde_json::json!(["density", "error", "ood"])
+        );
+        for m in front["members"].as_array().unwrap() {
+            let test = m["test"].as_array().unwrap();
+            assert_eq!(test.len(), 3);
+            assert!(
+                test.iter()
+                    .all(|o| (0.0..=1.0).contains(&o.as_f64().unwrap())),
+                "{m}"
+            );
+            // The test part's error objective is the member's test error.
+            let error = m["test_error"].as_f64().unwrap();
+            assert!(
+                (test[1].as_f64().unwrap() * 100.0 - error).abs() < 1e-9,
+                "{m}"
+            );
+        }
+    }
+    assert_eq!(cells, 4);
+    // One thread or two: the same bits.
+    let one = export_without_timing(
+        &out,
+        &out.join("results.sqlite"),
+        &dir.path().join("prune.toml").display().to_string(),
+    );
+    let two_dir = tempfile::tempdir().unwrap();
+    ok(&run(two_dir.path(), EXPERIMENT, &["--jobs", "2"]));
+    let two_out = two_dir.path().join("out");
+    let two = export_without_timing(
+        &two_out,
+        &two_out.join("results.sqlite"),
+        &two_dir.path().join("prune.toml").display().to_string(),
+    );
+    assert_eq!(one, two);
+}
+
+#[test]
+fn evoprune_refuses_what_it_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, message) in [
+        (
+            EXPERIMENT.replace("ood_classes = [5, 6, 7, 8, 9]\n", ""),
+            "prune.toml:8: method EVOPRUNE needs out-of-distribution rows beside those of digits/embedded",
+        ),
+        (
+            EXPERIMENT.replace("[5, 6, 7, 8, 9]", "[5, 16]"),
+            "prune.toml:7: digits/embedded: it has no class 16 to hold out",
+        ),
+        (
+            EXPERIMENT.replace("hidden = 16,", "mode = \"third\","),
+            "unknown variant `third`, expected `first` or `second`",
+        ),
+        (
+            EXPERIMENT.replace("hidden = 16,", "temperature = 0.0,"),
+            "parameter `temperature` = 0",
+        ),
+    ] {
+        let e = refused(&run(dir.path(), &text, &["--dry-run"]));
+        assert!(e.contains(message), "{e}");
+    }
+}
