@@ -12,7 +12,7 @@ pub const MAX_REPETITIONS: usize = 10_000;
 /// Points of one method's parameter grid, or of its `tune` grid.
 pub const MAX_GRID_POINTS: usize = 100_000;
 /// Cells of one experiment, unless `--max-cells` says otherwise (the full
-/// paper grid, experiments/all.toml, has 152 050).
+/// paper grid, experiments/all.toml, has 152 080).
 pub const DEFAULT_MAX_CELLS: usize = 2_000_000;
 /// Worker threads.
 pub const MAX_JOBS: usize = 1024;

@@ -6,7 +6,7 @@ use nnbench_datasets::Task;
 
 /// `test_error` is the papers' number: classification error in percent, or
 /// MSE for regression. The others are test-part metrics of one task.
-pub const ALL: [(&str, Option<Task>); 15] = [
+pub const ALL: [(&str, Option<Task>); 22] = [
     ("test_error", None),
     ("class_error_pct", Some(Task::Classification)),
     ("accuracy_pct", Some(Task::Classification)),
@@ -26,6 +26,16 @@ pub const ALL: [(&str, Option<Task>); 15] = [
     ("hypervolume_at", None),
     ("igd", None),
     ("igd_plus", None),
+    // EVOPRUNE's front on the test part: the chosen member's AUROC of
+    // telling the out-of-distribution rows, the front's members averaged
+    // (softmax) and voting, and the unpruned layer (every unit kept).
+    ("member_auroc", Some(Task::Classification)),
+    ("ensemble_average_accuracy_pct", Some(Task::Classification)),
+    ("ensemble_average_auroc", Some(Task::Classification)),
+    ("ensemble_vote_accuracy_pct", Some(Task::Classification)),
+    ("ensemble_vote_auroc", Some(Task::Classification)),
+    ("unpruned_accuracy_pct", Some(Task::Classification)),
+    ("unpruned_auroc", Some(Task::Classification)),
 ];
 
 pub fn check(name: &str) -> Result<()> {
@@ -61,6 +71,13 @@ pub fn lower_is_better(name: &str) -> bool {
             | "accuracy_pct"
             | "hypervolume"
             | "hypervolume_at"
+            | "member_auroc"
+            | "ensemble_average_accuracy_pct"
+            | "ensemble_average_auroc"
+            | "ensemble_vote_accuracy_pct"
+            | "ensemble_vote_auroc"
+            | "unpruned_accuracy_pct"
+            | "unpruned_auroc"
     )
 }
 

@@ -166,6 +166,7 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
         notes: model
             .notes()
             .into_iter()
+            .chain(model.test_notes(&test_p, ood.as_ref().map(|o| &o.1)))
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
         trace: problem.trace().to_vec(),

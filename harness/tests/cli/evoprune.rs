@@ -7,6 +7,7 @@ use crate::util::*;
 use std::path::Path;
 
 const EXPERIMENT: &str = "name = \"prune\"\nseed = 3\n\
+    metrics = [\"member_auroc\", \"ensemble_average_accuracy_pct\", \"ensemble_vote_auroc\", \"unpruned_accuracy_pct\"]\n\
     protocol = { kind = \"kfold\", folds = 2, repetitions = 2 }\n\
     [[datasets]]\nname = \"digits\"\nvariant = \"embedded\"\nood_classes = [5, 6, 7, 8, 9]\n\
     [[methods]]\nname = \"EVOPRUNE\"\n\
@@ -39,6 +40,8 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
         "error against density",
         "ood against density",
         "classes [5.0, 6.0, 7.0, 8.0, 9.0] held out as 896 out-of-distribution rows",
+        "Classification: test ensemble_average_accuracy_pct",
+        "Classification: test unpruned_accuracy_pct",
     ] {
         assert!(
             report.contains(needle),
@@ -72,6 +75,23 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
                 "{m}"
             );
         }
+        // The chosen member's AUROC, noted on the test part, is its third
+        // test objective, computed apart.
+        let chosen = &front["members"][front["chosen"].as_u64().unwrap() as usize];
+        let auroc = metrics["notes"]["member_auroc"].as_f64().unwrap();
+        assert!(
+            (1.0 - chosen["test"][2].as_f64().unwrap() - auroc).abs() < 1e-12,
+            "{metrics}"
+        );
+        for note in [
+            "ensemble_average_accuracy_pct",
+            "ensemble_vote_auroc",
+            "unpruned_accuracy_pct",
+            "unpruned_auroc",
+        ] {
+            let v = metrics["notes"][note].as_f64().unwrap();
+            assert!(v.is_finite() && v >= 0.0, "{note}: {v}");
+        }
     }
     assert_eq!(cells, 4);
     // One thread or two: the same bits.
@@ -97,11 +117,11 @@ fn evoprune_refuses_what_it_cannot_run() {
     for (text, message) in [
         (
             EXPERIMENT.replace("ood_classes = [5, 6, 7, 8, 9]\n", ""),
-            "prune.toml:8: method EVOPRUNE needs out-of-distribution rows beside those of digits/embedded",
+            "prune.toml:9: method EVOPRUNE needs out-of-distribution rows beside those of digits/embedded",
         ),
         (
             EXPERIMENT.replace("[5, 6, 7, 8, 9]", "[5, 16]"),
-            "prune.toml:7: digits/embedded: it has no class 16 to hold out",
+            "prune.toml:8: digits/embedded: it has no class 16 to hold out",
         ),
         (
             EXPERIMENT.replace("hidden = 16,", "mode = \"third\","),

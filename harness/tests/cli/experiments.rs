@@ -21,7 +21,11 @@ fn every_shipped_experiment_plans() {
         ),
         (
             "all.toml",
-            "4 parts, 46 datasets, 35 method configurations, 152050 cells",
+            "5 parts, 49 datasets, 36 method configurations, 152080 cells",
+        ),
+        (
+            "poyatos2024.toml",
+            "3 datasets, 1 method configurations, 30 cells",
         ),
         (
             "yang2021.toml",

@@ -53,6 +53,15 @@ pub trait Model: Send {
         Vec::new()
     }
 
+    /// Numbers about the model on the test part (and the out-of-distribution
+    /// rows beside it, where declared), stored with the cell's notes: what
+    /// a method measures beyond its outputs' error (e.g. its front's
+    /// ensembles). Each name must be in the harness's metric catalogue to
+    /// get a table.
+    fn test_notes(&self, _test: &Patterns, _ood: Option<&Patterns>) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
     /// The Pareto front this model stands for, if the method's result is one.
     fn front(&self) -> Option<&Front> {
         None

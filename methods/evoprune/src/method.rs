@@ -6,7 +6,9 @@
 //! Its result is the last population's first front; `member` picks the one
 //! the error tables show.
 
-use crate::fitness::{Task, objectives};
+use crate::auroc::{auroc, max_softmax};
+use crate::ensemble::{Votes, average, vote};
+use crate::fitness::{Fitness, Task, accuracy, objectives};
 use crate::layer::{Features, Mode, SparseNet, Weights, argmax};
 use crate::prune::{Search, prune};
 use crate::sgd::Sgd;
@@ -175,25 +177,43 @@ impl Method for Evoprune {
         let rows = (train.rows() as u64).max(1);
         let passes = outcome.epochs * rows / problem.data().len().max(1) as u64;
         problem.charge(passes, passes);
+        // The unpruned layer, every unit kept: what pruning is measured against.
+        let full = vec![true; task.genome_len()];
+        let unpruned = Fitness::new(task.clone()).evaluate(&full).clone();
+        problem.charge(
+            unpruned.epochs as u64 * rows / problem.data().len().max(1) as u64,
+            unpruned.epochs as u64 * rows / problem.data().len().max(1) as u64,
+        );
+        let model = |mask: &[bool], weights: Arc<Weights>| PrunedModel {
+            net: task.net(mask),
+            weights,
+            labels: labels.clone(),
+            temperature: p.temperature,
+        };
         let scores: Vec<Vec<f64>> = outcome.front.iter().map(|m| m.objectives.clone()).collect();
-        let members: Vec<Box<dyn Member>> = outcome
+        let members: Vec<PrunedModel> = outcome
             .front
-            .into_iter()
-            .map(|m| {
-                Box::new(PrunedModel {
-                    net: task.net(&m.mask),
-                    weights: m.weights,
-                    labels: labels.clone(),
-                    temperature: p.temperature,
-                }) as Box<dyn Member>
-            })
+            .iter()
+            .map(|m| model(&m.mask, m.weights.clone()))
             .collect();
+        let chosen = p.member.choose(&scores, 1);
         Trained {
-            model: Box::new(Front {
-                objectives: vec!["density", "error", "ood"],
-                chosen: p.member.choose(&scores, 1),
-                members,
-                rule: p.member,
+            model: Box::new(PrunedFront {
+                nets: members
+                    .iter()
+                    .map(|m| (m.net.clone(), m.weights.clone()))
+                    .collect(),
+                chosen,
+                unpruned: model(&full, unpruned.weights),
+                front: Front {
+                    objectives: vec!["density", "error", "ood"],
+                    chosen,
+                    members: members
+                        .into_iter()
+                        .map(|m| Box::new(m) as Box<dyn Member>)
+                        .collect(),
+                    rule: p.member,
+                },
             }),
             stop: StopReason::MaxIterations,
         }
@@ -255,6 +275,80 @@ fn stratified(data: &Features, share: f64, rng: &mut nnbench_core::Rng) -> (Feat
         }
     };
     (pick(false), pick(true))
+}
+
+/// EVOPRUNE's result: the front, and beside it what the test part's notes
+/// compare it with (its members' networks for the ensembles, the unpruned
+/// layer).
+struct PrunedFront {
+    front: Front,
+    nets: Vec<(SparseNet, Arc<Weights>)>,
+    chosen: usize,
+    unpruned: PrunedModel,
+}
+
+impl Model for PrunedFront {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        self.front.outputs(data)
+    }
+
+    fn front(&self) -> Option<&Front> {
+        Some(&self.front)
+    }
+
+    /// Accuracy (in percent) and AUROC on the test part of the members
+    /// averaged and voting and of the unpruned layer; the chosen member's
+    /// AUROC (its accuracy is the error tables').
+    fn test_notes(&self, test: &Patterns, ood: Option<&Patterns>) -> Vec<(&'static str, f64)> {
+        let u = &self.unpruned;
+        let (rows, far) = (
+            features(test, &u.labels),
+            ood.map(|o| features(o, &u.labels)),
+        );
+        let members: Vec<(&SparseNet, &Weights)> =
+            self.nets.iter().map(|(n, w)| (n, w.as_ref())).collect();
+        let percent = |classes: &[usize]| {
+            100.0 * classes.iter().zip(&rows.y).filter(|(a, b)| a == b).count() as f64
+                / rows.rows().max(1) as f64
+        };
+        let area = |near: &[f64], far: &[f64]| auroc(near, far).unwrap_or(f64::NAN);
+        let single = |net: &SparseNet, w: &Weights| {
+            let logits = net.logits(w, &rows);
+            let far = far.as_ref().map_or(Vec::new(), |f| {
+                max_softmax(&net.logits(w, f), net.k, u.temperature)
+            });
+            (
+                100.0 * accuracy(&logits, net.k, &rows.y),
+                area(&max_softmax(&logits, net.k, u.temperature), &far),
+            )
+        };
+        let ensemble = |near: Votes, far: Option<Votes>| {
+            (
+                percent(&near.classes),
+                area(&near.scores, &far.map_or(Vec::new(), |f| f.scores)),
+            )
+        };
+        let (net, w) = (&self.nets[self.chosen].0, self.nets[self.chosen].1.as_ref());
+        let (_, member_auroc) = single(net, w);
+        let (avg_acc, avg_auroc) = ensemble(
+            average(&members, &rows, u.temperature),
+            far.as_ref().map(|f| average(&members, f, u.temperature)),
+        );
+        let (vote_acc, vote_auroc) = ensemble(
+            vote(&members, &rows),
+            far.as_ref().map(|f| vote(&members, f)),
+        );
+        let (full_acc, full_auroc) = single(&u.net, &u.weights);
+        vec![
+            ("member_auroc", member_auroc),
+            ("ensemble_average_accuracy_pct", avg_acc),
+            ("ensemble_average_auroc", avg_auroc),
+            ("ensemble_vote_accuracy_pct", vote_acc),
+            ("ensemble_vote_auroc", vote_auroc),
+            ("unpruned_accuracy_pct", full_acc),
+            ("unpruned_auroc", full_auroc),
+        ]
+    }
 }
 
 /// A member of the front: a masked network and the labels of its classes.
