@@ -99,6 +99,9 @@ fn default_validation() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {
     pub title: Option<String>,
+    /// A paragraph under the part's title: what the experiment is, and
+    /// where it departs from the paper it follows.
+    pub about: Option<String>,
     /// Published tables to set beside the regenerated test errors.
     #[serde(default)]
     pub published: Vec<PublishedTable>,
@@ -130,6 +133,7 @@ impl Default for ReportOptions {
     fn default() -> Self {
         ReportOptions {
             title: None,
+            about: None,
             published: Vec::new(),
             control: None,
             alpha: default_alpha(),

@@ -39,6 +39,9 @@ pub struct Plan {
 pub struct Part {
     pub name: String,
     pub title: String,
+    /// `[report] about`: shown under the title.
+    #[serde(default)]
+    pub about: Option<String>,
     pub file: PathBuf,
     /// sha256 of the file's text as planned.
     pub file_hash: String,
@@ -235,6 +238,7 @@ fn plan_part(
             .title
             .clone()
             .unwrap_or_else(|| raw.name.get_ref().clone()),
+        about: raw.report.about.clone(),
         file: source.path.clone(),
         file_hash: sha256_hex(source.text.as_bytes()),
         seed: raw.seed.unwrap_or(1),

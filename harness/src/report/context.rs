@@ -30,6 +30,8 @@ pub struct PartView {
     /// Anchor for the table of contents.
     pub id: String,
     pub title: String,
+    /// The experiment's own account of itself, where it gives one.
+    pub about: Option<String>,
     pub file: String,
     pub file_hash: String,
     pub seed: u64,
@@ -268,6 +270,7 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
     Ok(PartView {
         id: slug(&r.name),
         title: r.title.clone(),
+        about: part.about.clone(),
         file: part.file.display().to_string(),
         file_hash: part.file_hash.clone(),
         seed: part.seed,

@@ -11,7 +11,8 @@ const EXPERIMENT: &str = "name = \"prune\"\nseed = 3\n\
     protocol = { kind = \"kfold\", folds = 2, repetitions = 2 }\n\
     [[datasets]]\nname = \"digits\"\nvariant = \"embedded\"\nood_classes = [5, 6, 7, 8, 9]\n\
     [[methods]]\nname = \"EVOPRUNE\"\n\
-    params = { hidden = 16, population = 6, evaluations = 12, epochs = 10, learning_rate = 0.05 }\n";
+    params = { hidden = 16, population = 6, evaluations = 12, epochs = 10, learning_rate = 0.05 }\n\
+    [report]\nabout = \"Adapted: digits split by class <not ImageNet>.\"\n";
 
 /// Runs `text` in `dir` (embedded data only) with `extra` flags.
 fn run(dir: &Path, text: &str, extra: &[&str]) -> std::process::Output {
@@ -42,12 +43,15 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
         "classes [5.0, 6.0, 7.0, 8.0, 9.0] held out as 896 out-of-distribution rows",
         "Classification: test ensemble_average_accuracy_pct",
         "Classification: test unpruned_accuracy_pct",
+        "Adapted: digits split by class <not ImageNet>.",
     ] {
         assert!(
             report.contains(needle),
             "report lacks {needle:?}:\n{report}"
         );
     }
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<p>Adapted: digits split by class &lt;not ImageNet&gt;.</p>"));
     let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
