@@ -99,6 +99,20 @@ impl Dataset {
         })
     }
 
+    /// This dataset with `rows` as its out-of-distribution rows, `what`
+    /// saying where they come from (for the notes; `hash` joins the
+    /// content hash, so cells change when the rows do).
+    pub fn with_ood(&self, rows: Table, what: &str, hash: &str) -> Dataset {
+        let mut notes = self.notes.clone();
+        notes.push(format!("{} out-of-distribution rows: {what}", rows.rows()));
+        Dataset {
+            content_hash: sha256_hex(format!("{}:ood:{hash}", self.content_hash).as_bytes()),
+            notes,
+            ood: Some(rows),
+            ..self.clone()
+        }
+    }
+
     pub fn features(&self) -> usize {
         match &self.tables {
             Tables::Single(t) => t.d,

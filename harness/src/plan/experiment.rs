@@ -74,6 +74,10 @@ pub struct RawDataset {
     /// Classes whose rows are taken out of the dataset to be its
     /// out-of-distribution rows (for methods that detect them).
     pub ood_classes: Option<Spanned<Vec<f64>>>,
+    /// Other datasets (`name` or `name/variant`) whose test parts (every
+    /// row, for one without a test part) are this one's out-of-distribution
+    /// rows, as the paper takes the other datasets' test images.
+    pub ood: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -181,6 +181,53 @@ pub fn build(path: &Path, data_dir: &DataDir, max_cells: usize) -> Result<Plan> 
     Ok(plan)
 }
 
+/// `ds` with the test parts of the datasets `names` (all their rows, for
+/// one without a test part) as its out-of-distribution rows, each with the
+/// same inputs as `ds`.
+fn with_ood_sets(
+    ds: Dataset,
+    names: &[String],
+    registry: &Registry,
+    data_dir: &DataDir,
+) -> Result<Dataset> {
+    let mut rows: Option<nnbench_datasets::Table> = None;
+    let mut hashes = Vec::new();
+    for name in names {
+        let (n, variant) = name
+            .split_once('/')
+            .map_or((name.as_str(), None), |(n, v)| (n, Some(v)));
+        let entry = registry
+            .find(n, variant)
+            .map_err(|e| anyhow!("out-of-distribution set {name}: {e}"))?;
+        let other = load(entry, data_dir, ReadOptions::default())
+            .map_err(|e| anyhow!("out-of-distribution set {}: {e}", entry.id()))?;
+        if other.id == ds.id {
+            bail!("{} cannot be its own out-of-distribution set", ds.id);
+        }
+        let part = match &other.tables {
+            nnbench_datasets::Tables::Pairs(p) => p[0].1.clone(),
+            nnbench_datasets::Tables::Single(t) => t.clone(),
+        };
+        if part.d != ds.features() {
+            bail!(
+                "out-of-distribution set {} has {} inputs and {} has {}; its rows need the same inputs",
+                other.id,
+                part.d,
+                ds.id,
+                ds.features()
+            );
+        }
+        hashes.push(other.content_hash.clone());
+        rows = Some(match rows {
+            Some(r) => r.concat(&part),
+            None => part,
+        });
+    }
+    let rows = rows.ok_or_else(|| anyhow!("`ood` lists no dataset; name one, or leave it out"))?;
+    let what = format!("the test parts of {}", names.join(", "));
+    Ok(ds.with_ood(rows, &what, &hashes.join(",")))
+}
+
 /// The experiment's name (its top file's `name`), read without loading any data.
 pub fn name_of(path: &Path) -> Result<String> {
     let sources = read_all(path)?;
@@ -277,10 +324,23 @@ fn plan_part(
             .ood_classes
             .as_ref()
             .map(|c| (c.get_ref().clone(), source.at(c.span())));
+        let ood_sets = d
+            .ood
+            .as_ref()
+            .map(|o| (o.get_ref().clone(), source.at(o.span())));
+        if let (Some((_, ood_at)), Some(_)) = (&ood, &ood_sets) {
+            bail!(
+                "{ood_at}: give out-of-distribution rows one way, `ood_classes` or `ood`, not both"
+            );
+        }
         let key = (
             entry.id(),
             options,
-            format!("{:?}", ood.as_ref().map(|o| &o.0)),
+            format!(
+                "{:?} {:?}",
+                ood.as_ref().map(|o| &o.0),
+                ood_sets.as_ref().map(|o| &o.0)
+            ),
         );
         let index = match loaded.get(&key) {
             Some(i) => *i,
@@ -290,6 +350,10 @@ fn plan_part(
                 if let Some((classes, ood_at)) = &ood {
                     ds = ds
                         .hold_out_classes(classes)
+                        .map_err(|e| anyhow!("{ood_at}: {e}"))?;
+                }
+                if let Some((names, ood_at)) = &ood_sets {
+                    ds = with_ood_sets(ds, names, registry, data_dir)
                         .map_err(|e| anyhow!("{ood_at}: {e}"))?;
                 }
                 plan.datasets.push(Arc::new(ds));

@@ -140,3 +140,69 @@ fn evoprune_refuses_what_it_cannot_run() {
         assert!(e.contains(message), "{e}");
     }
 }
+
+/// `ood` names other datasets whose rows are the out-of-distribution ones,
+/// as the paper takes the other datasets' test images; one of other
+/// inputs is refused, naming both widths.
+#[test]
+fn other_datasets_can_be_the_out_of_distribution_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let rows = |n: usize, d: usize, shift: f64| -> String {
+        let head: Vec<String> = (0..d)
+            .map(|j| format!("x{j}"))
+            .chain(["y".into()])
+            .collect();
+        let mut text = head.join(",") + "\n";
+        for i in 0..n {
+            let x: Vec<String> = (0..d)
+                .map(|j| format!("{}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + shift))
+                .collect();
+            text += &format!("{},{}\n", x.join(","), i % 2);
+        }
+        text
+    };
+    std::fs::write(data.path().join("mine.csv"), rows(60, 3, 0.0)).unwrap();
+    std::fs::write(data.path().join("far.csv"), rows(30, 3, 5.0)).unwrap();
+    std::fs::write(data.path().join("wide.csv"), rows(30, 4, 5.0)).unwrap();
+    let def = |name: &str| {
+        format!(
+            "[[dataset_def]]\nname = \"{name}\"\ntask = \"classification\"\ntarget = \"y\"\nfiles = [{{ path = \"{name}.csv\" }}]\n"
+        )
+    };
+    let text = |ood: &str| {
+        format!(
+            "name = \"prune\"\nprotocol = {{ kind = \"kfold\", folds = 2 }}\n\
+             [[datasets]]\nname = \"mine\"\nood = [\"{ood}\"]\n\
+             [[methods]]\nname = \"EVOPRUNE\"\n\
+             params = {{ hidden = 8, population = 4, evaluations = 6, epochs = 5 }}\n{}{}{}",
+            def("mine"),
+            def("far"),
+            def("wide")
+        )
+    };
+    let file = dir.path().join("prune.toml");
+    let out = dir.path().join("out").display().to_string();
+    let run = |ood: &str| {
+        std::fs::write(&file, text(ood)).unwrap();
+        harness_with_data(
+            &[&file.display().to_string(), "--out", &out],
+            dir.path(),
+            data.path(),
+        )
+    };
+    ok(&run("far"));
+    // The dataset's notes, which name where its out-of-distribution rows are from.
+    let results = std::fs::read_to_string(dir.path().join("out/results.csv")).unwrap();
+    assert!(
+        results.contains("30 out-of-distribution rows: the test parts of far"),
+        "{results}"
+    );
+    let e = refused(&run("wide"));
+    assert!(
+        e.contains(
+            "prune.toml:5: out-of-distribution set wide/local has 4 inputs and mine/local has 3"
+        ),
+        "{e}"
+    );
+}
