@@ -257,9 +257,11 @@ fn stratified(data: &Features, share: f64, rng: &mut nnbench_core::Rng) -> (Feat
         for i in (1..rows.len()).rev() {
             rows.swap(i, rng.random_range(0..=i));
         }
-        let take = ((share * rows.len() as f64).round() as usize)
-            .clamp(1, rows.len().saturating_sub(1).max(1));
-        for &r in rows.iter().take(take.min(rows.len().saturating_sub(1))) {
+        let take = match rows.len() {
+            0 | 1 => 0,
+            n => ((share * n as f64).round() as usize).clamp(1, n - 1),
+        };
+        for &r in &rows[..take] {
             held[r] = true;
         }
     }
@@ -382,5 +384,30 @@ impl Member for PrunedModel {
             |o| features(o, &self.labels),
         );
         objectives(&self.net, &self.weights, &rows, &ood, self.temperature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnbench_core::seed::rng;
+
+    #[test]
+    fn the_validation_share_is_taken_per_class_and_leaves_each_a_training_row() {
+        // Ten rows of class 0, five of class 1, one of class 2.
+        let y: Vec<usize> = [vec![0; 10], vec![1; 5], vec![2]].concat();
+        let data = Features {
+            d: 1,
+            x: (0..y.len()).map(|i| i as f64).collect(),
+            y,
+        };
+        let (train, validation) = stratified(&data, 0.2, &mut rng(1));
+        let count = |f: &Features, c: usize| f.y.iter().filter(|&&y| y == c).count();
+        assert_eq!([0, 1, 2].map(|c| count(&validation, c)), [2, 1, 0]);
+        assert_eq!([0, 1, 2].map(|c| count(&train, c)), [8, 4, 1]);
+        // Every row is in exactly one part.
+        let mut all: Vec<f64> = train.x.iter().chain(&validation.x).copied().collect();
+        all.sort_by(f64::total_cmp);
+        assert_eq!(all, data.x);
     }
 }
