@@ -78,6 +78,8 @@ pub struct RawDataset {
     /// row, for one without a test part) are this one's out-of-distribution
     /// rows, as the paper takes the other datasets' test images.
     pub ood: Option<Spanned<Vec<String>>>,
+    /// A frozen feature extractor nnbench pre-trains on another dataset.
+    pub backbone: Option<Spanned<super::backbone::BackboneSpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

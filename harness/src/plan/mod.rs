@@ -3,6 +3,7 @@
 //! against the data. Then grids expand into cells, each with a content key
 //! (a hash of everything that determines its result) and a derived seed.
 
+mod backbone;
 mod cells;
 pub mod experiment;
 pub mod limits;
@@ -337,9 +338,10 @@ fn plan_part(
             entry.id(),
             options,
             format!(
-                "{:?} {:?}",
+                "{:?} {:?} {:?}",
                 ood.as_ref().map(|o| &o.0),
-                ood_sets.as_ref().map(|o| &o.0)
+                ood_sets.as_ref().map(|o| &o.0),
+                d.backbone.as_ref().map(|b| b.get_ref())
             ),
         );
         let index = match loaded.get(&key) {
@@ -355,6 +357,10 @@ fn plan_part(
                 if let Some((names, ood_at)) = &ood_sets {
                     ds = with_ood_sets(ds, names, registry, data_dir)
                         .map_err(|e| anyhow!("{ood_at}: {e}"))?;
+                }
+                if let Some(spec) = &d.backbone {
+                    ds = backbone::apply(ds, spec.get_ref(), registry, data_dir)
+                        .map_err(|e| anyhow!("{}: {e}", source.at(spec.span())))?;
                 }
                 plan.datasets.push(Arc::new(ds));
                 loaded.insert(key, plan.datasets.len() - 1);

@@ -206,3 +206,81 @@ fn other_datasets_can_be_the_out_of_distribution_rows() {
         "{e}"
     );
 }
+
+/// `backbone` on a dataset: a layer pre-trained on another dataset, frozen,
+/// whose activations are the features every method (and the
+/// out-of-distribution rows) sees; a source of other inputs is refused.
+#[test]
+fn a_pretrained_backbone_gives_the_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let csv = |n: usize, d: usize, shift: f64| -> String {
+        let head: Vec<String> = (0..d)
+            .map(|j| format!("x{j}"))
+            .chain(["y".into()])
+            .collect();
+        let mut text = head.join(",") + "\n";
+        for i in 0..n {
+            let x: Vec<String> = (0..d)
+                .map(|j| format!("{}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + shift))
+                .collect();
+            text += &format!("{},{}\n", x.join(","), i % 2);
+        }
+        text
+    };
+    for (name, n, d, shift) in [
+        ("src", 200, 4, 0.0),
+        ("mine", 60, 4, 0.0),
+        ("far", 30, 4, 3.0),
+        ("wide", 30, 5, 0.0),
+    ] {
+        std::fs::write(data.path().join(format!("{name}.csv")), csv(n, d, shift)).unwrap();
+    }
+    let defs: String = ["src", "mine", "far", "wide"]
+        .iter()
+        .map(|name| {
+            format!(
+                "[[dataset_def]]\nname = \"{name}\"\ntask = \"classification\"\ntarget = \"y\"\nfiles = [{{ path = \"{name}.csv\" }}]\n"
+            )
+        })
+        .collect();
+    let file = dir.path().join("prune.toml");
+    let out = dir.path().join("out").display().to_string();
+    let run = |source: &str| {
+        std::fs::write(
+            &file,
+            format!(
+                "name = \"prune\"\nprotocol = {{ kind = \"kfold\", folds = 2 }}\n\
+                 [[datasets]]\nname = \"mine\"\nood = [\"far\"]\n\
+                 backbone = {{ source = \"{source}\", hidden = 3, epochs = 3 }}\n\
+                 [[methods]]\nname = \"EVOPRUNE\"\n\
+                 params = {{ hidden = 8, population = 4, evaluations = 6, epochs = 5 }}\n{defs}"
+            ),
+        )
+        .unwrap();
+        harness_with_data(
+            &[&file.display().to_string(), "--out", &out],
+            dir.path(),
+            data.path(),
+        )
+    };
+    ok(&run("src"));
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    // Three features, as the backbone gives, where the file has four.
+    assert!(
+        report.contains("| mine/local | classification | 60 | 3 |"),
+        "{report}"
+    );
+    let results = std::fs::read_to_string(dir.path().join("out/results.csv")).unwrap();
+    assert!(
+        results.contains(
+            "features: a 4-3 ReLU layer pre-trained on src/local's training part (3 epochs, seed 1;"
+        ),
+        "{results}"
+    );
+    let e = refused(&run("wide"));
+    assert!(
+        e.contains("prune.toml:6: backbone source wide/local has 5 inputs and mine/local has 4"),
+        "{e}"
+    );
+}

@@ -107,6 +107,19 @@ impl SparseNet {
         out
     }
 
+    /// The hidden layer's activations, relu(z), of every row (h per row):
+    /// what a frozen layer hands on as features.
+    pub fn activations(&self, w: &Weights, data: &Features) -> Vec<f64> {
+        let (inputs, removed) = self.live();
+        let mut z = vec![0.0; self.h];
+        let mut out = Vec::with_capacity(data.rows() * self.h);
+        for r in 0..data.rows() {
+            self.hidden(w, data.row(r), &inputs, &removed, &mut z);
+            out.extend(z.iter().map(|v| v.max(0.0)));
+        }
+        out
+    }
+
     /// The hidden layer's pre-activations of one row, into `z`: whole
     /// kernel rows of the live features (contiguous, so the compiler
     /// vectorises them), then the removed units back to their bias, as the

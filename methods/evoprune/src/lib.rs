@@ -6,6 +6,7 @@
 //! 1 - AUROC of telling in-distribution from out-of-distribution samples by
 //! the maximum softmax of logits / T.
 //!
+//! - [`backbone`]: the frozen feature extractor nnbench pre-trains itself;
 //! - [`mask`]: the genome, its initial individuals and its operators;
 //! - [`layer`]: the sparse layer and its output, forward and backward;
 //! - [`sgd`]: Keras' SGD with Nesterov momentum and decay, and its early
@@ -17,6 +18,7 @@
 //! - `method`: EVOPRUNE, the method experiments name.
 
 pub mod auroc;
+pub mod backbone;
 pub mod ensemble;
 pub mod fitness;
 pub mod layer;
