@@ -125,6 +125,9 @@ pub struct DatasetFronts {
     /// Per method: the members of its median-`hypervolume` run (the lower
     /// middle one for an even count).
     pub median: Vec<Vec<Vec<f64>>>,
+    /// Per method: the non-dominated members of all its runs together (the
+    /// joint front MO-EvoPruneDeepTL's paper draws), on every objective.
+    pub union: Vec<Vec<Vec<f64>>>,
 }
 
 /// Per dataset with a front, the points of every method's fronts.
@@ -147,7 +150,7 @@ pub fn dataset_fronts(
             let of = |label: &String| -> Vec<&CellRecord> {
                 here.iter().copied().filter(|r| &r.label == label).collect()
             };
-            let members = labels
+            let members: Vec<Vec<(Vec<f64>, f64)>> = labels
                 .iter()
                 .map(|l| {
                     of(l)
@@ -155,6 +158,13 @@ pub fn dataset_fronts(
                         .flat_map(|r| front(r).map(|f| f.members).unwrap_or_default())
                         .map(|m| (m.test, m.test_error))
                         .collect()
+                })
+                .collect();
+            let union = members
+                .iter()
+                .map(|ms| {
+                    let points: Vec<Vec<f64>> = ms.iter().map(|(o, _)| o.clone()).collect();
+                    nnbench_moea::sort::non_dominated(&points)
                 })
                 .collect();
             let median = labels
@@ -176,6 +186,7 @@ pub fn dataset_fronts(
                 objectives,
                 members,
                 median,
+                union,
             })
         })
         .collect()

@@ -759,6 +759,21 @@ fn front_figures(labels: &[String], r: &PartResults) -> Result<Vec<Figure>> {
                 svg: plots::fronts(&format!("{} fronts", f.dataset), (&x, &y), labels, &faint, &bold)?,
             });
         }
+        if let Some(y) = f.objectives.get(1) {
+            let union: Vec<Vec<(f64, f64)>> = f
+                .union
+                .iter()
+                .map(|ms| ms.iter().map(|o| (o[0], o[1])).collect())
+                .collect();
+            out.push(Figure {
+                title: format!(
+                    "{}: the union of every run's test-part front per method (non-dominated on all objectives), {y} against {x}",
+                    f.dataset
+                ),
+                file: format!("plots/{}-front-union-{name}.svg", slug(&r.name)),
+                svg: plots::fronts(&format!("{} joint front", f.dataset), (&x, y), labels, &[], &union)?,
+            });
+        }
         let errors: Vec<Vec<(f64, f64)>> = f
             .members
             .iter()

@@ -38,6 +38,7 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
         "Classification: test hypervolume",
         "plots/prune-front-digits-embedded.svg",
         "plots/prune-front-ood-digits-embedded.svg",
+        "plots/prune-front-union-digits-embedded.svg",
         "error against density",
         "ood against density",
         "classes [5.0, 6.0, 7.0, 8.0, 9.0] held out as 896 out-of-distribution rows",
