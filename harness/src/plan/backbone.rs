@@ -89,20 +89,8 @@ pub fn apply(
         );
     }
     let labels = distinct_labels(&part.y);
-    let features = Features {
-        d: part.d,
-        x: part.x.clone(),
-        y: part
-            .y
-            .iter()
-            .map(|&y| {
-                labels
-                    .iter()
-                    .position(|&l| (l - y).abs() < 1e-5)
-                    .unwrap_or(0)
-            })
-            .collect(),
-    };
+    // The source's own labels: every target has its index.
+    let features = Features::labelled(part.d, part.x.clone(), &part.y, &labels);
     let sgd = Sgd {
         learning_rate: spec.learning_rate,
         epochs: spec.epochs,

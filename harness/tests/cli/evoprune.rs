@@ -142,6 +142,22 @@ fn evoprune_refuses_what_it_cannot_run() {
     }
 }
 
+/// A CSV of `n` rows of `d` inputs (shifted by `shift`) and a class 0 / 1.
+fn csv(n: usize, d: usize, shift: f64) -> String {
+    let head: Vec<String> = (0..d)
+        .map(|j| format!("x{j}"))
+        .chain(["y".into()])
+        .collect();
+    let mut text = head.join(",") + "\n";
+    for i in 0..n {
+        let x: Vec<String> = (0..d)
+            .map(|j| format!("{}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + shift))
+            .collect();
+        text += &format!("{},{}\n", x.join(","), i % 2);
+    }
+    text
+}
+
 /// `ood` names other datasets whose rows are the out-of-distribution ones,
 /// as the paper takes the other datasets' test images; one of other
 /// inputs is refused, naming both widths.
@@ -149,23 +165,9 @@ fn evoprune_refuses_what_it_cannot_run() {
 fn other_datasets_can_be_the_out_of_distribution_rows() {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let rows = |n: usize, d: usize, shift: f64| -> String {
-        let head: Vec<String> = (0..d)
-            .map(|j| format!("x{j}"))
-            .chain(["y".into()])
-            .collect();
-        let mut text = head.join(",") + "\n";
-        for i in 0..n {
-            let x: Vec<String> = (0..d)
-                .map(|j| format!("{}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + shift))
-                .collect();
-            text += &format!("{},{}\n", x.join(","), i % 2);
-        }
-        text
-    };
-    std::fs::write(data.path().join("mine.csv"), rows(60, 3, 0.0)).unwrap();
-    std::fs::write(data.path().join("far.csv"), rows(30, 3, 5.0)).unwrap();
-    std::fs::write(data.path().join("wide.csv"), rows(30, 4, 5.0)).unwrap();
+    std::fs::write(data.path().join("mine.csv"), csv(60, 3, 0.0)).unwrap();
+    std::fs::write(data.path().join("far.csv"), csv(30, 3, 5.0)).unwrap();
+    std::fs::write(data.path().join("wide.csv"), csv(30, 4, 5.0)).unwrap();
     let def = |name: &str| {
         format!(
             "[[dataset_def]]\nname = \"{name}\"\ntask = \"classification\"\ntarget = \"y\"\nfiles = [{{ path = \"{name}.csv\" }}]\n"
@@ -215,20 +217,6 @@ fn other_datasets_can_be_the_out_of_distribution_rows() {
 fn a_pretrained_backbone_gives_the_features() {
     let dir = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let csv = |n: usize, d: usize, shift: f64| -> String {
-        let head: Vec<String> = (0..d)
-            .map(|j| format!("x{j}"))
-            .chain(["y".into()])
-            .collect();
-        let mut text = head.join(",") + "\n";
-        for i in 0..n {
-            let x: Vec<String> = (0..d)
-                .map(|j| format!("{}", ((i * 7 + j * 3) % 11) as f64 / 10.0 + shift))
-                .collect();
-            text += &format!("{},{}\n", x.join(","), i % 2);
-        }
-        text
-    };
     for (name, n, d, shift) in [
         ("src", 200, 4, 0.0),
         ("mine", 60, 4, 0.0),

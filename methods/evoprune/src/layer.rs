@@ -26,6 +26,21 @@ pub struct Features {
 }
 
 impl Features {
+    /// Rows with their targets as indices into `labels` (a target no label
+    /// matches gets an index no class has).
+    pub fn labelled(d: usize, x: Vec<f64>, targets: &[f64], labels: &[f64]) -> Features {
+        let y = targets
+            .iter()
+            .map(|&t| {
+                labels
+                    .iter()
+                    .position(|&l| (l - t).abs() < 1e-5)
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        Features { d, x, y }
+    }
+
     pub fn rows(&self) -> usize {
         self.y.len()
     }

@@ -223,21 +223,7 @@ impl Method for Evoprune {
 /// The rows of `data` as features, the labels as indices into `labels`
 /// (a label the training part never had gets an index no class has).
 fn features(data: &Patterns, labels: &[f64]) -> Features {
-    let y = data
-        .targets()
-        .iter()
-        .map(|&t| {
-            labels
-                .iter()
-                .position(|&l| (l - t).abs() < 1e-5)
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    Features {
-        d: data.inputs(),
-        x: data.rows(),
-        y,
-    }
+    Features::labelled(data.inputs(), data.rows(), data.targets(), labels)
 }
 
 /// A seeded split of `data` into (inner training rows, validation rows),
