@@ -301,6 +301,7 @@ mod tests {
             runs,
             spend: vec![None; k],
             key: key.into(),
+            title: None,
             traces: Vec::new(),
         }
     }

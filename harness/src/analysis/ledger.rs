@@ -230,6 +230,7 @@ mod tests {
                 .collect(),
             spend: vec![None, None],
             key: "test_error".into(),
+            title: None,
             traces: Vec::new(),
         }
     }

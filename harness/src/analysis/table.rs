@@ -9,6 +9,7 @@ use super::fronts;
 use crate::plan::meta::PlanMeta;
 use crate::plan::metric;
 use crate::plan::published::Average;
+use crate::plan::{Comparison, TestSettings};
 use crate::store::record::CellRecord;
 use nnbench_datasets::{Task, sha256_hex};
 use serde::Serialize;
@@ -84,8 +85,11 @@ pub struct Table {
     pub runs: Vec<Vec<Vec<Run>>>,
     /// Per method, over all its runs in this table; None without runs.
     pub spend: Vec<Option<Spend>>,
-    /// The metric's key (`test_error`, `r2`, ...), for its direction.
+    /// The metric's key (`test_error`, `r2`, ...), for its direction; a
+    /// comparison's first metric.
     pub key: String,
+    /// A comparison's own title; its columns are metrics, not methods.
+    pub title: Option<String>,
     /// Per row and method, the mean over runs of the best training SSE so
     /// far at each recorded evaluation count (`mean_trace`).
     pub traces: Vec<Vec<Vec<(f64, f64)>>>,
@@ -177,7 +181,8 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                     )
                     .chain(indicator_tables.map(|m| m.to_string()));
                 for name in metrics {
-                    let mut t = table(task, &name, &datasets, &labels, &ok, &indicators);
+                    let columns = method_columns(&labels, &name);
+                    let mut t = table(task, &name, &columns, &datasets, &ok, &indicators);
                     t.published = datasets
                         .iter()
                         .map(|(d, _)| {
@@ -193,6 +198,22 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                         .map(|l| part.published.average(&name, l, &ids).cloned())
                         .collect();
                     tests.push(compare::tests(&t, &part.tests, part.seed));
+                    tables.push(t);
+                }
+                for c in &part.comparisons {
+                    if !c.metrics.iter().all(|m| metric::applies(m, task)) {
+                        continue;
+                    }
+                    let columns = comparison_columns(&labels, c);
+                    let mut t = table(task, &c.metrics[0], &columns, &datasets, &ok, &indicators);
+                    t.title = Some(c.title.clone());
+                    // Each method's control metric against the others; the
+                    // part's control method's when there are several.
+                    let settings = TestSettings {
+                        control: part.tests.control * c.metrics.len() + c.control,
+                        ..part.tests.clone()
+                    };
+                    tests.push(compare::tests(&t, &settings, part.seed));
                     tables.push(t);
                 }
             }
@@ -246,15 +267,53 @@ fn tuning(labels: &[String], rows: &[&CellRecord]) -> Vec<(String, Vec<(String, 
         .collect()
 }
 
+/// One column of a table: a method's values of one metric.
+struct Column<'a> {
+    label: &'a str,
+    metric: &'a str,
+    name: String,
+}
+
+/// The columns of one metric's table: every method.
+fn method_columns<'a>(labels: &'a [String], metric: &'a str) -> Vec<Column<'a>> {
+    labels
+        .iter()
+        .map(|label| Column {
+            label,
+            metric,
+            name: label.clone(),
+        })
+        .collect()
+}
+
+/// The columns of a comparison: each method's value of each of its metrics,
+/// named by the metric alone when the part has one method.
+fn comparison_columns<'a>(labels: &'a [String], c: &'a Comparison) -> Vec<Column<'a>> {
+    labels
+        .iter()
+        .flat_map(|label| {
+            c.metrics.iter().map(move |metric| Column {
+                label,
+                metric,
+                name: if labels.len() == 1 {
+                    metric.clone()
+                } else {
+                    format!("{label}: {metric}")
+                },
+            })
+        })
+        .collect()
+}
+
 fn table(
     task: Task,
-    name: &str,
+    key: &str,
+    columns: &[Column],
     datasets: &[(String, String)],
-    labels: &[String],
     rows: &[&CellRecord],
     indicators: &HashMap<String, BTreeMap<&'static str, f64>>,
 ) -> Table {
-    let value = |r: &CellRecord| -> Option<(f64, Vec<(u64, f64)>)> {
+    let value = |r: &CellRecord, name: &str| -> Option<(f64, Vec<(u64, f64)>)> {
         let m = r.metrics.as_ref()?;
         if name == "test_error" {
             return Some((r.test_error, m.trace.clone()));
@@ -273,13 +332,13 @@ fn table(
     let runs: Vec<Vec<Vec<Run>>> = datasets
         .iter()
         .map(|(dataset, _)| {
-            labels
+            columns
                 .iter()
-                .map(|label| {
-                    let mut runs: Vec<Run> = of(dataset, label)
+                .map(|column| {
+                    let mut runs: Vec<Run> = of(dataset, column.label)
                         .into_iter()
                         .filter_map(|r| {
-                            let (value, trace) = value(r)?;
+                            let (value, trace) = value(r, column.metric)?;
                             Some(Run {
                                 repetition: r.repetition,
                                 fold: r.fold,
@@ -306,7 +365,7 @@ fn table(
             (dataset.clone(), protocol.clone(), stats)
         })
         .collect();
-    let average = (0..labels.len())
+    let average = (0..columns.len())
         .map(|m| {
             let means: Option<Vec<f64>> = table_rows
                 .iter()
@@ -315,10 +374,13 @@ fn table(
             means.map(|v| v.iter().sum::<f64>() / v.len() as f64)
         })
         .collect();
-    let spend = labels
+    let spend = columns
         .iter()
-        .map(|label| {
-            let mine: Vec<&CellRecord> = datasets.iter().flat_map(|(d, _)| of(d, label)).collect();
+        .map(|column| {
+            let mine: Vec<&CellRecord> = datasets
+                .iter()
+                .flat_map(|(d, _)| of(d, column.label))
+                .collect();
             let mean = |f: fn(&CellRecord) -> f64| {
                 mine.iter().map(|r| f(r)).sum::<f64>() / mine.len() as f64
             };
@@ -337,19 +399,20 @@ fn table(
     Table {
         traces,
         task,
-        metric: if name == "test_error" {
+        metric: if key == "test_error" {
             metric::test_error_name(task).to_string()
         } else {
-            name.to_string()
+            key.to_string()
         },
-        methods: labels.to_vec(),
+        title: None,
+        methods: columns.iter().map(|c| c.name.clone()).collect(),
         rows: table_rows,
         average,
         published: Vec::new(),
         published_average: Vec::new(),
         runs,
         spend,
-        key: name.to_string(),
+        key: key.to_string(),
     }
 }
 

@@ -125,6 +125,20 @@ pub struct ReportOptions {
     /// For methods whose result is a front: the reference point of the raw
     /// hypervolume (`hypervolume_at`), one finite value per objective.
     pub front_reference: Option<Spanned<Vec<f64>>>,
+    /// Metrics the same cells record, set side by side as if each were a
+    /// method (a front's ensembles against its chosen member, say) and
+    /// tested as methods are, runs paired by repetition and fold.
+    #[serde(default)]
+    pub compare: Vec<RawComparison>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComparison {
+    pub title: String,
+    pub metrics: Spanned<Vec<String>>,
+    /// The metric the others are tested against (default: the first).
+    pub control: Option<Spanned<String>>,
 }
 
 fn default_alpha() -> f64 {
@@ -146,6 +160,7 @@ impl Default for ReportOptions {
             rope: default_rope(),
             time_dataset: None,
             front_reference: None,
+            compare: Vec::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ mod settings;
 use anyhow::{Context, Result, anyhow, bail};
 use experiment::{Protocol, Source, read_all};
 use nnbench_core::{Budget, Method};
-use nnbench_datasets::{DataDir, Dataset, ReadOptions, Registry, Scaling, load, sha256_hex};
+use nnbench_datasets::{DataDir, Dataset, ReadOptions, Registry, Scaling, Task, load, sha256_hex};
 use published::Published;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -53,6 +53,9 @@ pub struct Part {
     /// Published numbers for this part's datasets and method labels.
     pub published: Published,
     pub tests: TestSettings,
+    /// `[[report.compare]]`, checked.
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
     /// (dataset index, protocol) in file order.
     pub datasets: Vec<(usize, Protocol)>,
     /// Method config indices in file order.
@@ -79,6 +82,16 @@ pub struct TestSettings {
     pub time_dataset: Option<usize>,
     /// The point front cells' `hypervolume_at` is measured at (raw objectives).
     pub front_reference: Option<Vec<f64>>,
+}
+
+/// Metrics of the same cells compared as if each were a method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub title: String,
+    /// At least two, distinct, of one direction, of one task.
+    pub metrics: Vec<String>,
+    /// Index into `metrics`.
+    pub control: usize,
 }
 
 pub struct MethodConfig {
@@ -303,6 +316,7 @@ fn plan_part(
             time_dataset: None,
             front_reference: None,
         },
+        comparisons: Vec::new(),
     };
     let mut listed: HashMap<String, String> = HashMap::new();
     for d in &raw.datasets {
@@ -469,5 +483,16 @@ fn plan_part(
         .collect();
     part.published = Published::load(source, &raw.report.published, &names, &labels)?;
     part.tests = settings::test_settings(source, &raw.report, &names, &labels)?;
+    let tasks: Vec<Task> = part
+        .datasets
+        .iter()
+        .map(|(d, _)| plan.datasets[*d].task)
+        .collect();
+    part.comparisons = raw
+        .report
+        .compare
+        .iter()
+        .map(|c| settings::comparison(source, c, &tasks))
+        .collect::<Result<_>>()?;
     Ok(part)
 }

@@ -1,10 +1,10 @@
 //! Cross-checks of a part's settings against its own methods and datasets:
 //! the report's tests (control, alpha, rope) and each dataset's protocol.
 
-use super::{TestSettings, limits};
-use crate::plan::experiment::{Protocol, ReportOptions, Source};
-use anyhow::{Result, anyhow, bail};
-use nnbench_datasets::{Dataset, Tables, split};
+use super::{Comparison, TestSettings, limits, metric};
+use crate::plan::experiment::{Protocol, RawComparison, ReportOptions, Source};
+use anyhow::{Context, Result, anyhow, bail};
+use nnbench_datasets::{Dataset, Tables, Task, split};
 
 pub(super) fn test_settings(
     source: &Source,
@@ -62,6 +62,63 @@ pub(super) fn test_settings(
         rope: report.rope,
         time_dataset,
         front_reference,
+    })
+}
+
+/// A `[[report.compare]]` entry: its metrics known, distinct, of one
+/// direction and of a task some dataset of the file has, so the table it
+/// asks for is not empty and its tests mean something.
+pub(super) fn comparison(
+    source: &Source,
+    raw: &RawComparison,
+    tasks: &[Task],
+) -> Result<Comparison> {
+    let at = source.at(raw.metrics.span());
+    let metrics = raw.metrics.get_ref();
+    if metrics.len() < 2 {
+        bail!(
+            "{at}: a comparison needs at least two metrics, e.g. metrics = [\"accuracy_pct\", \"unpruned_accuracy_pct\"]"
+        );
+    }
+    for (i, m) in metrics.iter().enumerate() {
+        metric::check(m).with_context(|| at.clone())?;
+        if metrics[..i].contains(m) {
+            bail!("{at}: metric {m:?} is listed twice in this comparison");
+        }
+        if metric::lower_is_better(m) != metric::lower_is_better(&metrics[0]) {
+            bail!(
+                "{at}: {m:?} and {:?} point different ways (one is better smaller, the other larger), so neither can be ranked against the other; compare metrics of one direction",
+                metrics[0]
+            );
+        }
+    }
+    if !tasks
+        .iter()
+        .any(|&t| metrics.iter().all(|m| metric::applies(m, t)))
+    {
+        bail!(
+            "{at}: no dataset of this file is of a task all of {} apply to",
+            metrics.join(", ")
+        );
+    }
+    let control = match &raw.control {
+        None => 0,
+        Some(c) => metrics
+            .iter()
+            .position(|m| m == c.get_ref())
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: control {:?} is not one of this comparison's metrics ({})",
+                    source.at(c.span()),
+                    c.get_ref(),
+                    metrics.join(", ")
+                )
+            })?,
+    };
+    Ok(Comparison {
+        title: raw.title.clone(),
+        metrics: metrics.clone(),
+        control,
     })
 }
 

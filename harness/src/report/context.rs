@@ -60,6 +60,8 @@ pub struct TableView {
     /// File stem for tables/ and plots/.
     pub id: String,
     pub title: String,
+    /// The column the others are tested against.
+    pub control: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub average: Vec<Cell>,
@@ -332,7 +334,8 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
 }
 
 fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<TableView> {
-    let id = slug(&format!("{part_name}-{}-{}", t.task.as_str(), t.metric));
+    let name = t.title.as_deref().unwrap_or(&t.metric);
+    let id = slug(&format!("{part_name}-{}-{name}", t.task.as_str()));
     let unit = if t.metric == "class_error_pct" {
         " (%)"
     } else {
@@ -344,11 +347,17 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
         .flat_map(|(_, _, s)| s.iter().flatten().map(|s| s.n))
         .max()
         .unwrap_or(0);
-    let title = format!(
-        "{}: test {}{unit}, mean over {n} runs per cell",
-        title_case(t.task.as_str()),
-        t.metric
-    );
+    let title = match &t.title {
+        Some(own) => format!(
+            "{}: {own}, mean over {n} runs per cell",
+            title_case(t.task.as_str())
+        ),
+        None => format!(
+            "{}: test {}{unit}, mean over {n} runs per cell",
+            title_case(t.task.as_str()),
+            t.metric
+        ),
+    };
     let summaries = method_summaries(t, tests);
     let dataset_names: Vec<String> = t.rows.iter().map(|(d, _, _)| d.clone()).collect();
     let mut figures = Vec::new();
@@ -408,6 +417,7 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
     Ok(TableView {
         id,
         title,
+        control: t.methods.get(tests.control).cloned().unwrap_or_default(),
         header: ["dataset".to_string(), "protocol".to_string()]
             .into_iter()
             .chain(t.methods.iter().cloned())

@@ -12,7 +12,10 @@ const EXPERIMENT: &str = "name = \"prune\"\nseed = 3\n\
     [[datasets]]\nname = \"digits\"\nvariant = \"embedded\"\nood_classes = [5, 6, 7, 8, 9]\n\
     [[methods]]\nname = \"EVOPRUNE\"\n\
     params = { hidden = 16, population = 6, evaluations = 12, epochs = 10, learning_rate = 0.05 }\n\
-    [report]\nabout = \"Adapted: digits split by class <not ImageNet>.\"\n";
+    [report]\nabout = \"Adapted: digits split by class <not ImageNet>.\"\n\
+    [[report.compare]]\ntitle = \"accuracy of the ensembles\"\n\
+    metrics = [\"ensemble_average_accuracy_pct\", \"accuracy_pct\", \"unpruned_accuracy_pct\"]\n\
+    control = \"unpruned_accuracy_pct\"\n";
 
 /// Runs `text` in `dir` (embedded data only) with `extra` flags.
 fn run(dir: &Path, text: &str, extra: &[&str]) -> std::process::Output {
@@ -45,6 +48,9 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
         "Classification: test ensemble_average_accuracy_pct",
         "Classification: test unpruned_accuracy_pct",
         "Adapted: digits split by class <not ImageNet>.",
+        "Classification: accuracy of the ensembles, mean over 4 runs per cell",
+        "unpruned_accuracy_pct (control)",
+        "Per dataset against unpruned_accuracy_pct",
     ] {
         assert!(
             report.contains(needle),
@@ -99,6 +105,42 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
         }
     }
     assert_eq!(cells, 4);
+    // The comparison's columns are the cells' own values of each metric,
+    // and its per-dataset test pairs the four runs.
+    let mut means = std::collections::HashMap::new();
+    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    for row in reader.records().map(Result::unwrap) {
+        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        for (name, value) in [
+            (
+                "ensemble_average_accuracy_pct",
+                &metrics["notes"]["ensemble_average_accuracy_pct"],
+            ),
+            ("accuracy_pct", &metrics["test"]["accuracy_pct"]),
+            (
+                "unpruned_accuracy_pct",
+                &metrics["notes"]["unpruned_accuracy_pct"],
+            ),
+        ] {
+            *means.entry(name).or_insert(0.0) += value.as_f64().unwrap() / 4.0;
+        }
+    }
+    let table = std::fs::read_to_string(
+        out.join("tables/prune-classification-accuracy-of-the-ensembles.csv"),
+    )
+    .unwrap();
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut seen = 0;
+    for row in reader.records().map(Result::unwrap) {
+        let mean: f64 = row[at("mean")].parse().unwrap();
+        assert_eq!(&row[at("n")], "4");
+        assert!((mean - means[&row[at("method")]]).abs() < 1e-9, "{table}");
+        seen += 1;
+    }
+    assert_eq!(seen, 3, "{table}");
+    assert!(report.contains("Wilcoxon"), "{report}");
     // One thread or two: the same bits.
     let one = export_without_timing(
         &out,
@@ -117,26 +159,73 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
 }
 
 #[test]
+fn a_budget_ends_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = EXPERIMENT.replace(
+        "seed = 3\n",
+        "seed = 3\nbudget = { max_evaluations = 20 }\n",
+    );
+    ok(&run(dir.path(), &text, &["--jobs", "2"]));
+    let mut reader = csv::Reader::from_path(dir.path().join("out/results.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    for row in reader.records().map(Result::unwrap) {
+        assert_eq!(&row[column("stop_reason")], "budget_exhausted");
+        // The search stops at its first check past 20 passes: 20 plus at
+        // most one mask's 10 epochs (8 passes: a fifth is held out), plus
+        // the unpruned layer's 8.
+        let spent: u64 = row[column("objective_evals")].parse().unwrap();
+        assert!((20..=36).contains(&spent), "{spent}");
+    }
+}
+
+#[test]
 fn evoprune_refuses_what_it_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
-    for (text, message) in [
+    // (what to replace, with what, what the refusal says)
+    for (from, to, message) in [
         (
-            EXPERIMENT.replace("ood_classes = [5, 6, 7, 8, 9]\n", ""),
+            "ood_classes = [5, 6, 7, 8, 9]\n",
+            "",
             "prune.toml:9: method EVOPRUNE needs out-of-distribution rows beside those of digits/embedded",
         ),
         (
-            EXPERIMENT.replace("[5, 6, 7, 8, 9]", "[5, 16]"),
+            "[5, 6, 7, 8, 9]",
+            "[5, 16]",
             "prune.toml:8: digits/embedded: it has no class 16 to hold out",
         ),
         (
-            EXPERIMENT.replace("hidden = 16,", "mode = \"third\","),
+            "hidden = 16,",
+            "mode = \"third\",",
             "unknown variant `third`, expected `first` or `second`",
         ),
         (
-            EXPERIMENT.replace("hidden = 16,", "temperature = 0.0,"),
+            "hidden = 16,",
+            "temperature = 0.0,",
             "parameter `temperature` = 0",
         ),
+        (
+            "\"accuracy_pct\", \"unpruned",
+            "\"test_error\", \"unpruned",
+            "\"test_error\" and \"ensemble_average_accuracy_pct\" point different ways",
+        ),
+        (
+            "control = \"unpruned_accuracy_pct\"",
+            "control = \"r2\"",
+            "prune.toml:17: control \"r2\" is not one of this comparison's metrics",
+        ),
+        (
+            ", \"accuracy_pct\", \"unpruned_accuracy_pct\"]",
+            "]",
+            "prune.toml:16: a comparison needs at least two metrics",
+        ),
+        (
+            "\"accuracy_pct\", \"unpruned",
+            "\"r2\", \"unpruned",
+            "prune.toml:16: no dataset of this file is of a task all of",
+        ),
     ] {
+        let text = EXPERIMENT.replace(from, to);
         let e = refused(&run(dir.path(), &text, &["--dry-run"]));
         assert!(e.contains(message), "{e}");
     }

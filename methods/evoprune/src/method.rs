@@ -164,26 +164,29 @@ impl Method for Evoprune {
             temperature: p.temperature,
             seed: seeds.stream("masks").random(),
         };
+        // An epoch over the inner training rows, forward and backward, is
+        // charged as its share of a pass over the training part.
+        let (inner, whole) = (
+            (train.rows() as u64).max(1),
+            (problem.data().len() as u64).max(1),
+        );
+        let passes = |epochs: u64| epochs * inner / whole;
         let outcome = prune(
             task.clone(),
             Search {
                 population: p.population,
                 evaluations: p.evaluations,
+                max_epochs: problem.remaining().map(|r| r.saturating_mul(whole) / inner),
             },
             &mut rng,
         );
-        // Each trained mask: its epochs over the inner training rows, forward
-        // and backward, in passes over the training part.
-        let rows = (train.rows() as u64).max(1);
-        let passes = outcome.epochs * rows / problem.data().len().max(1) as u64;
-        problem.charge(passes, passes);
-        // The unpruned layer, every unit kept: what pruning is measured against.
+        problem.charge(passes(outcome.epochs), passes(outcome.epochs));
+        // The unpruned layer, every unit kept: what pruning is measured
+        // against, trained beside the search and charged on top of it.
         let full = vec![true; task.genome_len()];
         let unpruned = Fitness::new(task.clone()).evaluate(&full).clone();
-        problem.charge(
-            unpruned.epochs as u64 * rows / problem.data().len().max(1) as u64,
-            unpruned.epochs as u64 * rows / problem.data().len().max(1) as u64,
-        );
+        let epochs = unpruned.epochs as u64;
+        problem.charge(passes(epochs), passes(epochs));
         let model = |mask: &[bool], weights: Arc<Weights>| PrunedModel {
             net: task.net(mask),
             weights,

@@ -15,12 +15,17 @@ use std::sync::Arc;
 pub struct Search {
     pub population: usize,
     pub evaluations: usize,
+    /// A budget in training epochs: once the masks trained have spent it,
+    /// the search ends with the population it has (the first mask is
+    /// always trained, so there is a front).
+    pub max_epochs: Option<u64>,
 }
 
 impl Search {
     pub const AUTHORS: Search = Search {
         population: 30,
         evaluations: 200,
+        max_epochs: None,
     };
 }
 
@@ -59,7 +64,9 @@ pub fn prune(task: Task<'_>, search: Search, rng: &mut Rng) -> Outcome {
     let outcome = engine.run(
         start,
         |mask: &mut Mask| {
-            if evaluations == search.evaluations {
+            let spent =
+                fitness.trained > 0 && search.max_epochs.is_some_and(|m| fitness.epochs >= m);
+            if evaluations == search.evaluations || spent {
                 return None;
             }
             evaluations += 1;
@@ -105,18 +112,21 @@ mod tests {
         Features { d, x, y }
     }
 
-    #[test]
-    fn a_search_spends_its_evaluations_and_returns_a_front_of_its_masks() {
+    /// (training, validation, out-of-distribution) rows of `data`.
+    fn parts() -> [Features; 3] {
         let mut r = rng(21);
-        let (train, validation, ood) = (
+        [
             data(80, 0.0, &mut r),
             data(40, 0.0, &mut r),
             data(40, 4.0, &mut r),
-        );
-        let task = Task {
-            train: &train,
-            validation: &validation,
-            ood: &ood,
+        ]
+    }
+
+    fn task(parts: &[Features; 3]) -> Task<'_> {
+        Task {
+            train: &parts[0],
+            validation: &parts[1],
+            ood: &parts[2],
             classes: 2,
             hidden: 5,
             mode: Mode::First,
@@ -127,10 +137,17 @@ mod tests {
             },
             temperature: 1000.0,
             seed: 4,
-        };
+        }
+    }
+
+    #[test]
+    fn a_search_spends_its_evaluations_and_returns_a_front_of_its_masks() {
+        let parts = parts();
+        let task = task(&parts);
         let search = Search {
             population: 8,
             evaluations: 30,
+            max_epochs: None,
         };
         let outcome = prune(task.clone(), search, &mut rng(5));
         assert_eq!(outcome.evaluations, 30);
@@ -161,5 +178,43 @@ mod tests {
         assert!(by(0).objectives[1] >= by(1).objectives[1]);
         // The same seeds give the same front.
         assert_eq!(prune(task, search, &mut rng(5)), outcome);
+    }
+
+    #[test]
+    fn a_budget_of_epochs_ends_the_search_at_its_next_check() {
+        let parts = parts();
+        let unlimited = Search {
+            population: 8,
+            evaluations: 30,
+            max_epochs: None,
+        };
+        // Fifteen epochs a mask (no early stop at this rate): the budget
+        // runs out after the fourth mask, inside the initial population.
+        let outcome = prune(
+            task(&parts),
+            Search {
+                max_epochs: Some(50),
+                ..unlimited
+            },
+            &mut rng(5),
+        );
+        assert_eq!((outcome.trained, outcome.epochs), (4, 60));
+        // A mask met again is a cache hit: an evaluation, not a training.
+        assert!(
+            (4..8).contains(&outcome.evaluations),
+            "{}",
+            outcome.evaluations
+        );
+        assert!(!outcome.front.is_empty() && outcome.front.len() <= 4);
+        // A budget spent before anything ran still trains one mask.
+        let one = prune(
+            task(&parts),
+            Search {
+                max_epochs: Some(0),
+                ..unlimited
+            },
+            &mut rng(5),
+        );
+        assert_eq!((one.trained, one.front.len()), (1, 1));
     }
 }
