@@ -1,7 +1,7 @@
 //! Random streams derived from the master seed and a name, never from
 //! execution order: the same cell gets the same stream on any thread count.
 
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
 
 /// The one generator type every method receives.
 pub type Rng = rand_pcg::Pcg64Mcg;
@@ -28,6 +28,15 @@ pub fn derive(master: u64, parts: &[&str]) -> u64 {
 
 pub fn rng(seed: u64) -> Rng {
     Rng::seed_from_u64(seed)
+}
+
+/// A standard normal draw (Box-Muller, one value per pair of uniforms),
+/// from a seeded stream: written here so every family draws normals the
+/// same way, with no distribution crate's stream to pin.
+pub fn normal(rng: &mut Rng) -> f64 {
+    let u: f64 = 1.0 - rng.random::<f64>();
+    let v: f64 = rng.random();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// The random streams one run may draw from, derived by the runner.

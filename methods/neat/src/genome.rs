@@ -3,6 +3,7 @@
 //! compatibility distance. Networks are feed-forward: a new connection never
 //! closes a cycle.
 
+use nnbench_core::seed::normal;
 use nnbench_core::{Patterns, Rng};
 use rand::RngExt;
 use std::collections::HashMap;
@@ -353,11 +354,4 @@ impl Genome {
         };
         c.0 * excess / n + c.1 * disjoint / n + c.2 * w
     }
-}
-
-/// A standard normal draw (Box-Muller), from our seeded stream.
-fn normal(rng: &mut Rng) -> f64 {
-    let u: f64 = 1.0 - rng.random::<f64>();
-    let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
