@@ -11,6 +11,7 @@ mod embedded;
 mod error;
 pub mod fetch;
 pub mod formats;
+pub mod formulas;
 mod load;
 mod registry;
 mod scale;

@@ -4,6 +4,7 @@
 use crate::datadir::{DataDir, sha256_hex};
 use crate::error::{DataError, Result};
 use crate::formats::{self, ReadOptions};
+use crate::formulas;
 use crate::registry::{Entry, Format};
 use crate::table::{Table, Task};
 use std::io::Read;
@@ -205,6 +206,21 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
                 formats::parse_idx(x, xp, y, yp)
             };
             Tables::Pairs(vec![(part(0)?, part(2)?)])
+        }
+        Format::Formula => {
+            let f = formulas::formula(&entry.name).ok_or_else(|| {
+                registry_error(entry, "format formula needs the name of one of SRNet's benchmarks (kkk0-kkk5, feynman0-feynman5)")
+            })?;
+            let table = f.generate();
+            // The values' bits are the content.
+            let bytes: Vec<u8> = table
+                .x
+                .iter()
+                .chain(&table.y)
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
+            hashes.push_str(&sha256_hex(&bytes));
+            Tables::Single(table)
         }
         Format::Csv => {
             let target = entry

@@ -31,6 +31,9 @@ pub enum Format {
     IdxGz,
     /// A header row of names; `target` names the target column.
     Csv,
+    /// No files: one of SRNet's benchmarks, generated from its formula
+    /// (`formulas`, the entry's name).
+    Formula,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,11 @@ fn csv() -> Format {
 impl Entry {
     pub fn is_embedded(&self) -> bool {
         self.source.starts_with("embedded:")
+    }
+
+    /// Made from a formula, with no file to fetch or verify.
+    pub fn is_generated(&self) -> bool {
+        self.format == Format::Formula
     }
 
     /// The package and the folder it installs the files into, for a
@@ -153,7 +161,7 @@ impl Registry {
                     what: format!("dataset {} is defined twice", e.id()),
                 });
             }
-            if e.files.is_empty() {
+            if e.files.is_empty() && e.format != Format::Formula {
                 return Err(DataError::Registry {
                     origin: origin.into(),
                     what: format!("dataset {} lists no files", e.id()),
@@ -223,12 +231,19 @@ mod tests {
     #[test]
     fn the_built_in_registry_parses_and_names_each_pair_once() {
         let r = Registry::parse(BUILT_IN, "built-in").unwrap();
-        assert_eq!(r.entries.len(), 74);
+        assert_eq!(r.entries.len(), 86);
         assert!(
             r.entries
                 .iter()
                 .all(|e| e.files.iter().all(|f| f.sha256.is_some()))
         );
+        // Only a generated dataset has no files.
+        assert!(
+            r.entries
+                .iter()
+                .all(|e| e.is_generated() == e.files.is_empty())
+        );
+        assert_eq!(r.entries.iter().filter(|e| e.is_generated()).count(), 12);
     }
 
     #[test]

@@ -90,6 +90,9 @@ fn status(e: &Entry, dir: &DataDir) -> &'static str {
     if e.is_embedded() {
         return "embedded";
     }
+    if e.is_generated() {
+        return "generated";
+    }
     match dir.verify(e) {
         Ok(()) => "present",
         Err(DataError::Missing { .. }) => "missing",

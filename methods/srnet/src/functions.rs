@@ -1,7 +1,8 @@
 //! The node functions of the authors' CGP (`CGPNet/functions.py`),
 //! unprotected: a division by zero or the log of a negative number gives
 //! what IEEE arithmetic gives, and a layer whose loss is not finite scores
-//! +inf (`_get_protected_loss`).
+//! +inf (`_get_protected_loss`). The transcendental functions are libm's
+//! (pure Rust), so every platform computes the same bits.
 
 use serde::{Deserialize, Serialize};
 
@@ -72,12 +73,12 @@ impl Function {
             Function::Sub => a - b,
             Function::Mul => a * b,
             Function::Div => a / b,
-            Function::Sqrt => a.sqrt(),
+            Function::Sqrt => libm::sqrt(a),
             Function::Square => a * a,
-            Function::Ln => a.ln(),
-            Function::Sin => a.sin(),
-            Function::Cos => a.cos(),
-            Function::Tan => a.tan(),
+            Function::Ln => libm::log(a),
+            Function::Sin => libm::sin(a),
+            Function::Cos => libm::cos(a),
+            Function::Tan => libm::tan(a),
             Function::IfThenElse => {
                 if a <= 0.0 {
                     b
