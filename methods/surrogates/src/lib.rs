@@ -1,0 +1,10 @@
+//! Local surrogates of a trained network, the explainers SRNet (Luo et al.
+//! 2022) is compared with: LIME's tabular explainer ([`lime`]) on a
+//! weighted ridge ([`ridge`]). Each explains a black box given as a
+//! function of one input row.
+
+pub mod lime;
+pub mod ridge;
+
+pub use lime::{Explanation, Lime, Scaler};
+pub use ridge::Ridge;

@@ -1,0 +1,212 @@
+//! LIME's tabular explainer for regression as SRNet's comparison calls it
+//! (`LimeTabularExplainer(X_train, discretize_continuous=False,
+//! mode="regression")`, `explain_instance(x, f, num_features=d,
+//! num_samples=5000)`; lime 0.2.0.1, shared/docs/algorithms.md 8a.2-8a.3):
+//! perturbations drawn N(0, 1) per input, scaled by the training part's
+//! standard deviation and centred on its mean (not on the instance), the
+//! first sample the instance itself; distances in standardised units;
+//! weights sqrt(exp(-d^2 / w^2)) with w = 0.75 sqrt(d); a ridge (alpha 1)
+//! on the standardised samples. With every input kept, LIME's feature
+//! selection keeps all of them. Seeded, where the authors' was not.
+
+use crate::ridge::Ridge;
+use nnbench_core::Rng;
+use nnbench_core::seed::normal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lime {
+    pub samples: usize,
+    /// None: 0.75 sqrt(d).
+    pub kernel_width: Option<f64>,
+    pub alpha: f64,
+}
+
+impl Lime {
+    pub const DEFAULTS: Lime = Lime {
+        samples: 5000,
+        kernel_width: None,
+        alpha: 1.0,
+    };
+}
+
+/// The training part's per-input mean and standard deviation (population,
+/// as scikit-learn's StandardScaler; a constant input gets 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scaler {
+    pub mean: Vec<f64>,
+    pub scale: Vec<f64>,
+}
+
+impl Scaler {
+    pub fn fit(x: &[f64], d: usize) -> Scaler {
+        let n = (x.len() / d.max(1)).max(1) as f64;
+        let mean: Vec<f64> = (0..d)
+            .map(|j| x.iter().skip(j).step_by(d).sum::<f64>() / n)
+            .collect();
+        let scale = (0..d)
+            .map(|j| {
+                let var = x
+                    .iter()
+                    .skip(j)
+                    .step_by(d)
+                    .map(|v| (v - mean[j]).powi(2))
+                    .sum::<f64>()
+                    / n;
+                if var > 0.0 { var.sqrt() } else { 1.0 }
+            })
+            .collect();
+        Scaler { mean, scale }
+    }
+}
+
+/// A local linear model around one instance, in the data's units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The local model's value at the instance (LIME's `local_pred`).
+    pub prediction: f64,
+    /// The same model unpacked to the data's units (the authors'
+    /// `unpack_coefs`): y ~ intercept + coef . x.
+    pub coef: Vec<f64>,
+    pub intercept: f64,
+}
+
+impl Explanation {
+    pub fn at(&self, x: &[f64]) -> f64 {
+        self.intercept + self.coef.iter().zip(x).map(|(c, x)| c * x).sum::<f64>()
+    }
+}
+
+impl Lime {
+    /// Explains `model` at `instance`; None if the ridge cannot be fitted.
+    pub fn explain(
+        &self,
+        model: &dyn Fn(&[f64]) -> f64,
+        scaler: &Scaler,
+        instance: &[f64],
+        rng: &mut Rng,
+    ) -> Option<Explanation> {
+        let d = instance.len();
+        let width = self.kernel_width.unwrap_or(0.75 * (d as f64).sqrt());
+        let samples = self.samples.max(1);
+        let mut standard = Vec::with_capacity(samples * d);
+        let (mut y, mut weights) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
+        let standard_instance: Vec<f64> = (0..d)
+            .map(|j| (instance[j] - scaler.mean[j]) / scaler.scale[j])
+            .collect();
+        let mut row = vec![0.0; d];
+        for s in 0..samples {
+            for j in 0..d {
+                // Drawn for the first sample too, as lime draws all at once.
+                let z = normal(rng);
+                row[j] = if s == 0 {
+                    instance[j]
+                } else {
+                    z * scaler.scale[j] + scaler.mean[j]
+                };
+            }
+            let scaled: Vec<f64> = (0..d)
+                .map(|j| (row[j] - scaler.mean[j]) / scaler.scale[j])
+                .collect();
+            let distance = scaled
+                .iter()
+                .zip(&standard_instance)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            weights.push(libm::sqrt(libm::exp(
+                -(distance * distance) / (width * width),
+            )));
+            y.push(model(&row));
+            standard.extend(scaled);
+        }
+        let ridge = Ridge::fit(&standard, d, &y, &weights, self.alpha)?;
+        let coef: Vec<f64> = ridge
+            .coef
+            .iter()
+            .zip(&scaler.scale)
+            .map(|(c, s)| c / s)
+            .collect();
+        let intercept = ridge.intercept
+            - ridge
+                .coef
+                .iter()
+                .zip(scaler.mean.iter().zip(&scaler.scale))
+                .map(|(c, (m, s))| c * m / s)
+                .sum::<f64>();
+        Some(Explanation {
+            prediction: ridge.predict(&standard_instance),
+            coef,
+            intercept,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnbench_core::seed::rng;
+
+    /// 200 training rows of two inputs around 3, the second twice as spread.
+    fn training_scaler() -> Scaler {
+        let mut r = rng(1);
+        let x: Vec<f64> = (0..400)
+            .map(|i| normal(&mut r) * (1.0 + (i % 2) as f64) + 3.0)
+            .collect();
+        Scaler::fit(&x, 2)
+    }
+
+    #[test]
+    fn a_linear_model_is_explained_by_its_own_coefficients() {
+        let scaler = training_scaler();
+        let model = |x: &[f64]| 4.0 - 2.0 * x[0] + 0.5 * x[1];
+        let e = Lime::DEFAULTS
+            .explain(&model, &scaler, &[2.0, 5.0], &mut rng(2))
+            .unwrap();
+        // The ridge's penalty (alpha 1 against 5 000 weighted samples)
+        // shrinks the coefficients by well under a percent.
+        assert!(
+            (e.coef[0] + 2.0).abs() < 0.02 && (e.coef[1] - 0.5).abs() < 0.01,
+            "{e:?}"
+        );
+        assert!((e.prediction - model(&[2.0, 5.0])).abs() < 0.02, "{e:?}");
+        assert!((e.at(&[2.0, 5.0]) - e.prediction).abs() < 1e-9);
+        // Without the penalty, exactly.
+        let exact = Lime {
+            alpha: 0.0,
+            ..Lime::DEFAULTS
+        };
+        let e = exact
+            .explain(&model, &scaler, &[2.0, 5.0], &mut rng(2))
+            .unwrap();
+        assert!(
+            (e.coef[0] + 2.0).abs() < 1e-9 && (e.intercept - 4.0).abs() < 1e-9,
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_curve_is_explained_by_its_slope_where_the_kernel_is_narrow() {
+        let scaler = training_scaler();
+        let model = |x: &[f64]| x[0] * x[0];
+        let narrow = Lime {
+            kernel_width: Some(0.1),
+            alpha: 0.0,
+            ..Lime::DEFAULTS
+        };
+        let e = narrow
+            .explain(&model, &scaler, &[3.0, 3.0], &mut rng(3))
+            .unwrap();
+        assert!((e.coef[0] - 6.0).abs() < 0.3, "{e:?}");
+        assert_eq!(
+            narrow.explain(&model, &scaler, &[3.0, 3.0], &mut rng(3)),
+            Some(e)
+        );
+    }
+
+    #[test]
+    fn the_scaler_is_the_population_mean_and_deviation() {
+        let s = Scaler::fit(&[1.0, 5.0, 3.0, 5.0], 2);
+        assert_eq!(s.mean, [2.0, 5.0]);
+        assert_eq!(s.scale, [1.0, 1.0]);
+    }
+}
