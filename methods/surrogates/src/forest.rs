@@ -1,0 +1,292 @@
+//! A random forest of regression trees as scikit-learn grows one with
+//! MAPLE's settings (`RandomForestRegressor(n_estimators=200,
+//! max_features=0.5, min_samples_leaf=10)`): each tree on a bootstrap
+//! sample, each split the best squared-error split over a fresh random
+//! half of the inputs, thresholds midway between neighbouring values, no
+//! leaf under `min_leaf` rows. MAPLE needs the leaves themselves (which
+//! training rows share a leaf with a point), not only predictions, so the
+//! trees keep them. Written here: the forest crates checked (linfa-trees,
+//! smartcore) expose no leaf membership, and smartcore stores f32.
+
+use nnbench_core::Rng;
+use rand::RngExt;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ForestSettings {
+    pub trees: usize,
+    /// The share of inputs each split considers (at least one).
+    pub max_features: f64,
+    pub min_leaf: usize,
+}
+
+impl ForestSettings {
+    pub const MAPLE: ForestSettings = ForestSettings {
+        trees: 200,
+        max_features: 0.5,
+        min_leaf: 10,
+    };
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    /// The mean of its training rows' targets; `leaf` numbers it in the tree.
+    Leaf { value: f64, leaf: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    pub leaves: usize,
+    /// The first split: (input, decrease of the squared error it brought).
+    pub root: Option<(usize, f64)>,
+}
+
+impl Tree {
+    /// The leaf `x` falls in, and its value.
+    pub fn leaf(&self, x: &[f64]) -> (usize, f64) {
+        let mut at = 0;
+        loop {
+            match &self.nodes[at] {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    at = if x[*feature] <= *threshold {
+                        *left
+                    } else {
+                        *right
+                    }
+                }
+                Node::Leaf { value, leaf } => return (*leaf, *value),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forest {
+    pub trees: Vec<Tree>,
+}
+
+/// Rows `x` (row-major, `d` columns) and targets, borrowed while growing.
+struct Data<'a> {
+    x: &'a [f64],
+    d: usize,
+    y: &'a [f64],
+}
+
+impl Forest {
+    pub fn fit(x: &[f64], d: usize, y: &[f64], s: ForestSettings, rng: &mut Rng) -> Forest {
+        let data = Data { x, d, y };
+        let n = y.len();
+        let trees = (0..s.trees)
+            .map(|_| {
+                let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+                grow(&data, rows, s, rng)
+            })
+            .collect();
+        Forest { trees }
+    }
+
+    pub fn predict(&self, x: &[f64]) -> f64 {
+        self.trees.iter().map(|t| t.leaf(x).1).sum::<f64>() / self.trees.len().max(1) as f64
+    }
+}
+
+fn mean(data: &Data, rows: &[usize]) -> f64 {
+    rows.iter().map(|&r| data.y[r]).sum::<f64>() / rows.len().max(1) as f64
+}
+
+fn grow(data: &Data, rows: Vec<usize>, s: ForestSettings, rng: &mut Rng) -> Tree {
+    let mut tree = Tree {
+        nodes: Vec::new(),
+        leaves: 0,
+        root: None,
+    };
+    let features = ((s.max_features * data.d as f64) as usize).clamp(1, data.d.max(1));
+    let mut stack = vec![(0usize, rows)];
+    tree.nodes.push(Node::Leaf {
+        value: 0.0,
+        leaf: 0,
+    });
+    while let Some((at, rows)) = stack.pop() {
+        match best_split(data, &rows, features, s.min_leaf, rng) {
+            Some((feature, threshold, decrease)) => {
+                if at == 0 {
+                    tree.root = Some((feature, decrease));
+                }
+                let (l, r): (Vec<usize>, Vec<usize>) = rows
+                    .iter()
+                    .partition(|&&i| data.x[i * data.d + feature] <= threshold);
+                let (left, right) = (tree.nodes.len(), tree.nodes.len() + 1);
+                tree.nodes.push(Node::Leaf {
+                    value: 0.0,
+                    leaf: 0,
+                });
+                tree.nodes.push(Node::Leaf {
+                    value: 0.0,
+                    leaf: 0,
+                });
+                tree.nodes[at] = Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                };
+                stack.push((right, r));
+                stack.push((left, l));
+            }
+            None => {
+                tree.nodes[at] = Node::Leaf {
+                    value: mean(data, &rows),
+                    leaf: tree.leaves,
+                };
+                tree.leaves += 1;
+            }
+        }
+    }
+    tree
+}
+
+/// The split of `rows` with the largest decrease of the summed squared
+/// error over `features` inputs drawn without replacement, each side
+/// keeping `min_leaf` rows; None when no split helps.
+fn best_split(
+    data: &Data,
+    rows: &[usize],
+    features: usize,
+    min_leaf: usize,
+    rng: &mut Rng,
+) -> Option<(usize, f64, f64)> {
+    let n = rows.len();
+    if n < 2 * min_leaf.max(1) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..data.d).collect();
+    for i in 0..features {
+        let j = rng.random_range(i..data.d);
+        order.swap(i, j);
+    }
+    let total: f64 = rows.iter().map(|&r| data.y[r]).sum();
+    let squares: f64 = rows.iter().map(|&r| data.y[r] * data.y[r]).sum();
+    let before = squares - total * total / n as f64;
+    let mut best: Option<(usize, f64, f64)> = None;
+    for &feature in &order[..features] {
+        let mut sorted: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|&r| (data.x[r * data.d + feature], data.y[r]))
+            .collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut left_sum, mut left_squares) = (0.0, 0.0);
+        for k in 0..n - 1 {
+            left_sum += sorted[k].1;
+            left_squares += sorted[k].1 * sorted[k].1;
+            let left_n = k + 1;
+            if left_n < min_leaf || n - left_n < min_leaf || sorted[k].0 == sorted[k + 1].0 {
+                continue;
+            }
+            let right_sum = total - left_sum;
+            let after = left_squares - left_sum * left_sum / left_n as f64
+                + (squares - left_squares)
+                - right_sum * right_sum / (n - left_n) as f64;
+            let decrease = before - after;
+            if decrease > 1e-12 && best.is_none_or(|b| decrease > b.2) {
+                best = Some((feature, (sorted[k].0 + sorted[k + 1].0) / 2.0, decrease));
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nnbench_core::seed::rng;
+
+    #[test]
+    fn a_step_is_learnt_and_leaves_keep_their_size() {
+        // y = 1 for x0 > 0.5 else 0; x1 is noise.
+        let mut r = rng(1);
+        let n = 200;
+        let x: Vec<f64> = (0..2 * n).map(|_| r.random_range(0.0..1.0)).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| f64::from(u8::from(x[2 * i] > 0.5)))
+            .collect();
+        // Both inputs at every split: the root is the step, the leaves pure.
+        let all = ForestSettings {
+            trees: 20,
+            max_features: 1.0,
+            ..ForestSettings::MAPLE
+        };
+        let forest = Forest::fit(&x, 2, &y, all, &mut rng(2));
+        assert_eq!(forest.predict(&[0.9, 0.5]), 1.0);
+        assert_eq!(forest.predict(&[0.1, 0.5]), 0.0);
+        for t in &forest.trees {
+            let Node::Split {
+                feature, threshold, ..
+            } = t.nodes[0]
+            else {
+                panic!()
+            };
+            assert_eq!(feature, 0);
+            assert!((threshold - 0.5).abs() < 0.05, "{threshold}");
+            // The root's decrease: all of the bootstrap's squared error.
+            assert!(t.root.unwrap().1 > 40.0, "{:?}", t.root);
+        }
+        // Half the inputs: one drawn per split, so about half the roots are
+        // the noise input.
+        let s = ForestSettings {
+            trees: 200,
+            ..ForestSettings::MAPLE
+        };
+        let forest = Forest::fit(&x, 2, &y, s, &mut rng(2));
+        let noise_roots = forest
+            .trees
+            .iter()
+            .filter(|t| t.root.unwrap().0 == 1)
+            .count();
+        assert!((70..130).contains(&noise_roots), "{noise_roots}");
+        assert!(forest.predict(&[0.9, 0.5]) > 0.8 && forest.predict(&[0.1, 0.5]) < 0.2);
+        // Every training row falls in some leaf of every tree.
+        for t in &forest.trees {
+            let mut counts = vec![0usize; t.leaves];
+            for i in 0..n {
+                counts[t.leaf(&x[2 * i..2 * i + 2]).0] += 1;
+            }
+            assert_eq!(counts.iter().sum::<usize>(), n);
+        }
+        assert_eq!(Forest::fit(&x, 2, &y, s, &mut rng(2)), forest);
+    }
+
+    #[test]
+    fn a_constant_target_is_one_leaf() {
+        let x: Vec<f64> = (0..40).map(f64::from).collect();
+        let forest = Forest::fit(&x, 1, &[3.0; 40], ForestSettings::MAPLE, &mut rng(3));
+        assert!(
+            forest
+                .trees
+                .iter()
+                .all(|t| t.leaves == 1 && t.root.is_none())
+        );
+        assert_eq!(forest.predict(&[7.0]), 3.0);
+    }
+
+    #[test]
+    fn no_leaf_holds_fewer_than_min_leaf_rows() {
+        // 20 rows, 10 a leaf at least: a root split at most, and only at the
+        // middle of the bootstrap's sorted values.
+        let x: Vec<f64> = (0..20).map(f64::from).collect();
+        let y: Vec<f64> = x.iter().map(|v| v * v).collect();
+        let forest = Forest::fit(&x, 1, &y, ForestSettings::MAPLE, &mut rng(4));
+        assert!(forest.trees.iter().all(|t| t.leaves <= 2));
+        assert!(forest.trees.iter().any(|t| t.leaves == 2));
+    }
+}
