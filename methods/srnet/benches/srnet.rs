@@ -9,7 +9,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nnbench_core::seed::{normal, rng};
-use nnbench_srnet::es::{Evolution, Target, evolve};
+use nnbench_srnet::es::{Evolution, OutputLoss, Target, evolve};
 use nnbench_srnet::net::{Columns, grids};
 use nnbench_srnet::{Function, Grid};
 use rand::RngExt;
@@ -74,7 +74,11 @@ fn kkk0_shape(points: usize, r: &mut nnbench_core::Rng) -> Target {
             .collect();
         layers.push(out);
     }
-    Target { x, layers }
+    Target {
+        x,
+        layers,
+        output: OutputLoss::Mse,
+    }
 }
 
 fn generation(c: &mut Criterion) {

@@ -11,7 +11,10 @@
 //! (1 + lambda), their classification runs) fits each mutant alone and
 //! keeps the best whole one. Selection scores on the training points and
 //! the synthetic validation points together, the Newton steps use the
-//! training points only.
+//! training points only. The last layer is scored by MSE (regression) or by
+//! cross-entropy against the network's class (classification; the linear
+//! maps are still fitted by the Newton step on the MSE, where the authors
+//! run L-BFGS every 100 generations).
 
 use crate::cgp::Grid;
 use crate::net::{Columns, Layer, SrNet, mse, weighted};
@@ -56,6 +59,19 @@ impl Evolution {
 pub struct Target {
     pub x: Columns,
     pub layers: Vec<Columns>,
+    /// How the last layer is scored.
+    pub output: OutputLoss,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputLoss {
+    /// Mean squared difference from the network's outputs (regression).
+    Mse,
+    /// Cross-entropy of the SRNet's outputs as logits against the class the
+    /// network picks (its largest output), as the authors' classification
+    /// runs score it (`srnet-clas/CGPNet/algorithms.py _loss_func`).
+    CrossEntropy,
 }
 
 impl Target {
@@ -79,7 +95,28 @@ impl Target {
                 .zip(&other.layers)
                 .map(|(a, b)| cat(a, b))
                 .collect(),
+            output: self.output,
         }
+    }
+
+    /// Layer `l`'s loss for the SRNet's outputs `out` there.
+    pub fn loss(&self, l: usize, out: &Columns) -> f64 {
+        let want = &self.layers[l];
+        if l + 1 < self.layers.len() || self.output == OutputLoss::Mse {
+            return mse(out, want);
+        }
+        let points = want.first().map_or(0, Vec::len);
+        let mut sum = 0.0;
+        for i in 0..points {
+            let label = (0..want.len())
+                .max_by(|&a, &b| want[a][i].total_cmp(&want[b][i]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            let top = out.iter().map(|c| c[i]).fold(f64::NEG_INFINITY, f64::max);
+            let log_sum = top + libm::log(out.iter().map(|c| libm::exp(c[i] - top)).sum::<f64>());
+            sum += log_sum - out[label][i];
+        }
+        let ce = sum / points.max(1) as f64;
+        if ce.is_finite() { ce } else { f64::INFINITY }
     }
 }
 
@@ -107,8 +144,8 @@ fn score(net: SrNet, grids: &[Grid], on: &Target) -> Scored {
     let losses: Vec<f64> = net
         .forward(grids, &on.x)
         .iter()
-        .zip(&on.layers)
-        .map(|(out, want)| mse(out, want))
+        .enumerate()
+        .map(|(l, out)| on.loss(l, out))
         .collect();
     Scored {
         fitness: weighted(&losses),
@@ -140,7 +177,7 @@ fn chromosome_select(
             let layer = &mut c.layers[l];
             let f = layer.expression_values(grid, &input);
             layer.linear.newton(&f[..train], &train_want);
-            let loss = mse(&layer.linear.apply(&f), want);
+            let loss = all.loss(l, &layer.linear.apply(&f));
             // np.argmin: the first of equal losses.
             if best.is_none_or(|(b, _)| loss < b) {
                 best = Some((loss, i));
@@ -244,6 +281,7 @@ mod tests {
         Target {
             x,
             layers: vec![vec![h], vec![out]],
+            output: OutputLoss::Mse,
         }
     }
 
@@ -314,5 +352,24 @@ mod tests {
                 a.best.fitness
             );
         }
+    }
+
+    #[test]
+    fn cross_entropy_scores_the_last_layer_against_the_networks_class() {
+        // Two points, two classes; the network picks class 1, then 0.
+        let target = Target {
+            x: vec![vec![0.0, 0.0]],
+            layers: vec![vec![vec![0.2, 0.9], vec![0.7, 0.1]]],
+            output: OutputLoss::CrossEntropy,
+        };
+        // Logits (0, ln 3) and (ln 3, 0): softmax 3/4 on each point's class.
+        let l3 = 3f64.ln();
+        let out = vec![vec![0.0, l3], vec![l3, 0.0]];
+        assert!((target.loss(0, &out) - (4.0f64 / 3.0).ln()).abs() < 1e-12);
+        // Large logits do not overflow.
+        let big = vec![vec![0.0, 1000.0], vec![1000.0, 0.0]];
+        assert!(target.loss(0, &big) < 1e-12);
+        let nan = vec![vec![f64::NAN, 0.0], vec![0.0, 0.0]];
+        assert_eq!(target.loss(0, &nan), f64::INFINITY);
     }
 }
