@@ -7,7 +7,9 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod baseline;
+mod blackbox;
 mod data;
+pub mod dense;
 mod fastexp;
 mod front;
 mod kernel;
@@ -20,13 +22,14 @@ pub mod seed;
 mod target;
 
 pub use baseline::MeanParams;
+pub use blackbox::{BlackBox, BlackBoxSpec, OptimiserKind};
 pub use data::Patterns;
 pub use front::{Front, Member, MemberRule};
 pub use method::{
     Method, MethodParams, Model, NetworkModel, ParamError, Shape, StopReason, Trained, check,
 };
 pub use network::{Evaluation, Network, sigmoid};
-pub use problem::{Budget, Problem, Spent};
+pub use problem::{Budget, Domains, Problem, Spent};
 pub use registration::{BuildError, Built, Registration, register};
 pub use seed::{Rng, Seeds};
 pub use target::{TargetMap, TargetScaling};

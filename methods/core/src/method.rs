@@ -62,6 +62,13 @@ pub trait Model: Send {
         Vec::new()
     }
 
+    /// The model's readable form, for an explainer's surrogate: one line
+    /// per layer (SRNet's expressions), stored with the cell and shown in
+    /// the report.
+    fn expressions(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// The Pareto front this model stands for, if the method's result is one.
     fn front(&self) -> Option<&Front> {
         None
@@ -139,6 +146,9 @@ pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
     /// Whether the method needs out-of-distribution rows beside its data
     /// ([`Problem::ood`]); the harness refuses it a dataset without them.
     const NEEDS_OOD: bool = false;
+    /// Whether the method explains a network ([`Problem::black_box`]); the
+    /// harness refuses it a dataset without `blackbox` settings.
+    const EXPLAINS: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError>;
 }

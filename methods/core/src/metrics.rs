@@ -132,6 +132,12 @@ pub fn regression(outputs: &[f64], targets: &[f64]) -> RegressionMetrics {
     }
 }
 
+/// The first index of the largest value, as numpy's argmax: the lowest of
+/// tied classes.
+pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
+    (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

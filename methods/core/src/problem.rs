@@ -9,6 +9,7 @@
 //! budget caps the objective evaluations (a gradient evaluation comes with
 //! one); past it, the network is no longer evaluated (see [`Problem::evaluate`]).
 
+use crate::blackbox::BlackBox;
 use crate::data::Patterns;
 use crate::method::Method;
 use crate::network::{Evaluation, Network};
@@ -44,6 +45,21 @@ pub struct Problem<'a> {
     reconstruction: bool,
     /// Out-of-distribution rows beside the training part, scaled as it is.
     ood: Option<&'a Patterns>,
+    /// The network to explain, for an explanation cell.
+    black_box: Option<&'a BlackBox>,
+    /// Points of the dataset's wider domains, for an explainer to select on.
+    domains: Option<Domains<'a>>,
+}
+
+/// Points of a dataset's wider domains, scaled as the training part (their
+/// targets are the true function's, which an explainer must not read: it
+/// explains the network, not the data).
+#[derive(Debug, Clone, Copy)]
+pub struct Domains<'a> {
+    /// About twice as wide as the training domain (SRNet's `VALID_MAP`).
+    pub validation: &'a Patterns,
+    /// The widest (SRNet's `TEST_MAP`), where fidelity is extrapolation.
+    pub extrapolation: &'a Patterns,
 }
 
 impl<'a> Problem<'a> {
@@ -59,6 +75,8 @@ impl<'a> Problem<'a> {
             classes: None,
             reconstruction: false,
             ood: None,
+            black_box: None,
+            domains: None,
         }
     }
 
@@ -86,6 +104,28 @@ impl<'a> Problem<'a> {
     pub fn with_ood(mut self, ood: &'a Patterns) -> Self {
         self.ood = Some(ood);
         self
+    }
+
+    /// Gives an explainer the network it explains.
+    pub fn with_black_box(mut self, black_box: &'a BlackBox) -> Self {
+        self.black_box = Some(black_box);
+        self
+    }
+
+    /// Gives an explainer the points of the dataset's wider domains.
+    pub fn with_domains(mut self, domains: Domains<'a>) -> Self {
+        self.domains = Some(domains);
+        self
+    }
+
+    /// The network to explain, in an explanation cell.
+    pub fn black_box(&self) -> Option<&'a BlackBox> {
+        self.black_box
+    }
+
+    /// The dataset's wider domains, where it has them.
+    pub fn domains(&self) -> Option<Domains<'a>> {
+        self.domains
     }
 
     /// The out-of-distribution rows, where the experiment declares them.
@@ -177,6 +217,19 @@ impl<'a> Problem<'a> {
         self.spent.gradient_evals += gradient;
     }
 
+    /// As [`Problem::charge`], for a method with a convergence curve of its
+    /// own (`best`, its lowest objective so far): the trace takes `best` at
+    /// every power of two the count passes.
+    pub fn charge_traced(&mut self, objective: u64, gradient: u64, best: f64) {
+        let before = self.spent.objective_evals;
+        self.charge(objective, gradient);
+        let mut p = before.saturating_add(1).next_power_of_two();
+        while p <= self.spent.objective_evals {
+            self.trace.push((p, best));
+            p = p.saturating_mul(2);
+        }
+    }
+
     /// Adds what another problem on the same cell spent (tuning's candidates).
     pub fn absorb(&mut self, other: Spent) {
         self.charge(other.objective_evals, other.gradient_evals);
@@ -233,6 +286,13 @@ mod tests {
                 gradient_evals: 1
             }
         );
+
+        // 8 spent: a traced charge of 10 passes 16, not 8 (already counted).
+        p.charge_traced(10, 0, 0.5);
+        assert_eq!(p.trace().len(), 4);
+        assert_eq!(p.trace()[3], (16, 0.5));
+        p.charge_traced(50, 0, 0.25);
+        assert_eq!(&p.trace()[4..], &[(32, 0.25), (64, 0.25)]);
     }
 
     #[test]

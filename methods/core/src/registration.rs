@@ -27,6 +27,7 @@ pub struct Registration {
     pub version: u32,
     pub reconstructs: bool,
     pub needs_ood: bool,
+    pub explains: bool,
     pub defaults: fn() -> toml::Table,
     pub build: fn(toml::Table) -> Result<Built, BuildError>,
 }
@@ -38,6 +39,7 @@ pub fn register<P: MethodParams>() -> Registration {
         version: P::VERSION,
         reconstructs: P::RECONSTRUCTS,
         needs_ood: P::NEEDS_OOD,
+        explains: P::EXPLAINS,
         defaults: || to_table(&P::default()),
         build: |table| {
             let params = P::deserialize(toml::Value::Table(table))

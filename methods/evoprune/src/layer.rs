@@ -226,11 +226,7 @@ impl SparseNet {
     }
 }
 
-/// The first index of the largest value, as numpy's argmax: the lowest of
-/// tied classes.
-pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
-    (0..row.len()).fold(0, |b, c| if row[c] > row[b] { c } else { b })
-}
+pub use nnbench_core::metrics::argmax;
 
 /// ln softmax(logits), computed stably.
 pub fn log_softmax(logits: &[f64]) -> Vec<f64> {

@@ -12,7 +12,7 @@
 //! value for regression; the probability of the predicted class for
 //! classification), and the recompute schedule (epochs 0, every, 2 every, ...).
 
-use crate::net::{Mlp, Output, softmax};
+use nnbench_core::dense::{Mlp, Output, softmax};
 use nnbench_shapley::Explainer;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -149,7 +149,7 @@ pub fn importances(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::Activation;
+    use nnbench_core::dense::Activation;
 
     fn settings(form: Form) -> ShapSettings {
         ShapSettings {

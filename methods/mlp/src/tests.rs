@@ -1,5 +1,6 @@
 use super::*;
 use nnbench_core::{Budget, Spent, metrics};
+use rand::RngExt;
 
 fn problem_data(n: usize, f: impl Fn(f64, f64) -> f64) -> Patterns {
     let mut rng = nnbench_core::seed::rng(42);

@@ -120,6 +120,14 @@ impl Mlp {
         &s.a[self.sizes.len() - 1]
     }
 
+    /// Every layer's values for x, the inputs first and the output layer
+    /// last (hidden layers after their activation): what an explainer of
+    /// the network fits layer by layer.
+    pub fn activations<'s>(&self, w: &[f64], x: &[f64], s: &'s mut Scratch) -> &'s [Vec<f64>] {
+        self.forward(w, x, s);
+        &s.a
+    }
+
     /// The loss of one pattern (cross-entropy or squared error).
     pub fn loss(&self, w: &[f64], x: &[f64], target: f64, s: &mut Scratch) -> f64 {
         let out = self.forward(w, x, s);
@@ -192,8 +200,8 @@ mod tests {
     use super::*;
 
     fn pseudo_random(n: usize, seed: u64) -> Vec<f64> {
-        let mut rng = nnbench_core::seed::rng(seed);
-        nnbench_core::uniform_weights(n, 0.8, &mut rng)
+        let mut rng = crate::seed::rng(seed);
+        crate::uniform_weights(n, 0.8, &mut rng)
     }
 
     /// Mean loss over a batch and its gradient, against central differences.
@@ -247,6 +255,8 @@ mod tests {
         let mut s = net.scratch();
         // x = (3, 1): hidden relu(2) = 2, relu(2 - 1) = 1; output 2*2 + 3*1 + 0.25.
         assert_eq!(net.forward(&w, &[3.0, 1.0], &mut s), &[7.25]);
+        let layers = net.activations(&w, &[3.0, 1.0], &mut s);
+        assert_eq!(layers, &[vec![3.0, 1.0], vec![2.0, 1.0], vec![7.25]]);
     }
 
     #[test]
