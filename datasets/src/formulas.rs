@@ -228,13 +228,16 @@ impl Formula {
         (self.f)(x)
     }
 
-    /// The benchmark's training points and their values.
-    pub fn generate(&self) -> Table {
-        let k = FORMULAS
+    fn index(&self) -> u64 {
+        FORMULAS
             .iter()
             .position(|f| f.name == self.name)
-            .unwrap_or(0);
-        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(SEED + k as u64);
+            .unwrap_or(0) as u64
+    }
+
+    /// The benchmark's training points and their values.
+    pub fn generate(&self) -> Table {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(SEED + self.index());
         let mut table = Table::new(self.inputs.len());
         for i in 0..self.points {
             let x: Vec<f64> = match self.sampling {
@@ -251,7 +254,48 @@ impl Formula {
         }
         table
     }
+
+    /// The points of the wider domains, with their values: (validation,
+    /// extrapolation), [`DOMAIN_POINTS`] each, as the authors' comparison
+    /// script draws them (`compare_experiments.py`): uniform on the
+    /// validation domain; on the extrapolation domain each input's linspace
+    /// for a curve benchmark, uniform otherwise. Their own streams, so the
+    /// training points do not move.
+    pub fn domains(&self) -> (Table, Table) {
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64((SEED + self.index()) << 32);
+        let mut uniform = |domain: Domain| {
+            let mut t = Table::new(domain.len());
+            for _ in 0..DOMAIN_POINTS {
+                let x: Vec<f64> = domain
+                    .iter()
+                    .map(|&(lo, hi)| rng.random_range(lo..hi))
+                    .collect();
+                t.push(&x, self.value(&x));
+            }
+            t
+        };
+        let validation = uniform(self.validation);
+        let extrapolation = if self.curve {
+            let mut t = Table::new(self.extrapolation.len());
+            let last = (DOMAIN_POINTS - 1) as f64;
+            for i in 0..DOMAIN_POINTS {
+                let x: Vec<f64> = self
+                    .extrapolation
+                    .iter()
+                    .map(|&(lo, hi)| lo + (hi - lo) * i as f64 / last)
+                    .collect();
+                t.push(&x, self.value(&x));
+            }
+            t
+        } else {
+            uniform(self.extrapolation)
+        };
+        (validation, extrapolation)
+    }
 }
+
+/// Points in each wider domain (the authors' 1 000).
+pub const DOMAIN_POINTS: usize = 1000;
 
 #[cfg(test)]
 mod tests {
@@ -313,6 +357,27 @@ mod tests {
                 );
             }
         }
+        // The wider domains' points lie in them; a curve's run corner to corner.
+        for f in &FORMULAS {
+            let (valid, extra) = f.domains();
+            for (t, domain) in [(&valid, f.validation), (&extra, f.extrapolation)] {
+                assert_eq!(t.rows(), DOMAIN_POINTS);
+                for r in 0..t.rows() {
+                    let inside = t
+                        .row(r)
+                        .iter()
+                        .zip(domain)
+                        .all(|(v, (lo, hi))| lo <= v && v <= hi);
+                    assert!(inside, "{} row {r}", f.name);
+                    assert_eq!(t.y[r].to_bits(), f.value(t.row(r)).to_bits());
+                }
+            }
+            if f.curve {
+                let ends = [extra.row(0), extra.row(DOMAIN_POINTS - 1)];
+                let corners: Vec<f64> = f.extrapolation.iter().map(|d| d.0).collect();
+                assert_eq!(ends[0], corners.as_slice(), "{}", f.name);
+            }
+        }
         // The authors' kkk3 grid: -5, -4.6, ..., 4.6, both inputs equal.
         let t = formula("kkk3").unwrap().generate();
         assert_eq!(t.row(0), [-5.0, -5.0]);
@@ -338,17 +403,17 @@ mod tests {
     }
 
     const PINNED: [&str; 12] = [
-        "kkk0 e73588f34e7bb927",
-        "kkk1 9b64c77386972d88",
-        "kkk2 bdc0b1374adfe5ed",
-        "kkk3 2c55cb505be0dd72",
-        "kkk4 7c7d3d19bb3653af",
-        "kkk5 f50a78cda22b0a33",
-        "feynman0 bfdd5d30c72631f8",
-        "feynman1 1532f69aec8b216c",
-        "feynman2 ed1bc5cd372ea051",
-        "feynman3 091007d697f7d5dc",
-        "feynman4 f38e4e2c77a1b2b6",
-        "feynman5 9e161bbbfdb0c798",
+        "kkk0 da5123f558240e53",
+        "kkk1 55452d56ceec4ccd",
+        "kkk2 5f7f7c2fa97ca98a",
+        "kkk3 145d3bd8206f0e80",
+        "kkk4 7c4b89bc26b964eb",
+        "kkk5 9b346058e2e6600e",
+        "feynman0 04543c27229af49c",
+        "feynman1 988b63cdc3fa9872",
+        "feynman2 ebb01559a511ca4b",
+        "feynman3 315259edf3cab8c3",
+        "feynman4 c0ce6e79fcf1927e",
+        "feynman5 789ebda7bef68449",
     ];
 }

@@ -30,6 +30,19 @@ pub struct Dataset {
     /// Out-of-distribution rows, where the experiment declares them
     /// ([`Dataset::hold_out_classes`]).
     pub ood: Option<Table>,
+    /// Points of wider domains than the data's, where the dataset defines
+    /// them (SRNet's generated benchmarks): where an explainer's fidelity
+    /// to a network is measured beyond its training domain.
+    pub domains: Option<Domains>,
+}
+
+/// A generated benchmark's wider domains (formulas.rs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domains {
+    /// About twice as wide as the training domain.
+    pub validation: Table,
+    /// The widest: extrapolation.
+    pub extrapolation: Table,
 }
 
 impl Dataset {
@@ -97,6 +110,7 @@ impl Dataset {
             ),
             notes,
             ood: Some(table.select(&out)),
+            domains: self.domains.clone(),
         })
     }
 
@@ -136,6 +150,7 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
             .map_err(|_| DataError::malformed(path, 1, "the file is not UTF-8 text"))?;
         Ok((text, path.as_path()))
     };
+    let mut domains = None;
     let tables = match entry.format {
         Format::TsoulosTrainTest => {
             if files.len() % 2 != 0 {
@@ -212,14 +227,18 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
                 registry_error(entry, "format formula needs the name of one of SRNet's benchmarks (kkk0-kkk5, feynman0-feynman5)")
             })?;
             let table = f.generate();
-            // The values' bits are the content.
-            let bytes: Vec<u8> = table
-                .x
+            let (validation, extrapolation) = f.domains();
+            // The values' bits are the content, the wider domains' too.
+            let bytes: Vec<u8> = [&table, &validation, &extrapolation]
                 .iter()
-                .chain(&table.y)
+                .flat_map(|t| t.x.iter().chain(&t.y))
                 .flat_map(|v| v.to_le_bytes())
                 .collect();
             hashes.push_str(&sha256_hex(&bytes));
+            domains = Some(Domains {
+                validation,
+                extrapolation,
+            });
             Tables::Single(table)
         }
         Format::Csv => {
@@ -253,6 +272,7 @@ pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Datase
         content_hash: sha256_hex(hashes.as_bytes()),
         notes,
         ood: None,
+        domains,
     };
     if dataset.full().rows() == 0 {
         return Err(registry_error(entry, "the dataset holds no rows"));
