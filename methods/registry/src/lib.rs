@@ -12,6 +12,7 @@ use nnbench_mlp::MlpParams;
 use nnbench_neat::NeatParams;
 use nnbench_pso::{Proposed, ProposedAdam};
 use nnbench_rbf::RbfParams;
+use nnbench_srnet::{LimeParams, MapleParams, SrnetParams};
 
 /// Every method, in the order `harness methods` and the README list them.
 pub fn all() -> Vec<Registration> {
@@ -28,6 +29,9 @@ pub fn all() -> Vec<Registration> {
         register::<Nsga2Params>(),
         register::<DescentParams>(),
         register::<EvopruneParams>(),
+        register::<SrnetParams>(),
+        register::<LimeParams>(),
+        register::<MapleParams>(),
         register::<MeanParams>(),
     ]
 }

@@ -66,6 +66,25 @@ impl Function {
         }
     }
 
+    /// Every function there is: the authors' ten and the one they did not run.
+    pub fn all() -> impl Iterator<Item = Function> {
+        Function::AUTHORS.into_iter().chain([Function::IfThenElse])
+    }
+
+    /// Functions named in a comma-separated list (`sqre` is `square`, as
+    /// the authors spell it); Err names the first unknown name.
+    pub fn parse_list(text: &str) -> Result<Vec<Function>, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                Function::all()
+                    .find(|f| f.name() == n || (n == "sqre" && *f == Function::Square))
+                    .ok_or_else(|| n.to_string())
+            })
+            .collect()
+    }
+
     /// The function at one point; arguments beyond its arity are ignored.
     pub fn apply(self, a: f64, b: f64, c: f64) -> f64 {
         match self {

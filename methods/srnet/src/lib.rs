@@ -16,9 +16,13 @@ pub mod es;
 pub mod expr;
 pub mod functions;
 pub mod linear;
+mod method;
 pub mod net;
+mod surrogate;
 
 pub use cgp::{Chromosome, Grid};
 pub use expr::Expr;
 pub use functions::Function;
 pub use linear::Linear;
+pub use method::SrnetParams;
+pub use surrogate::{LimeParams, MapleParams};

@@ -107,6 +107,56 @@ impl SrNet {
     }
 }
 
+impl SrNet {
+    /// One line per layer, as the paper shows them: layer l's expression
+    /// f_l of the previous layer's units (h{l-1}_j, the inputs `names` for
+    /// the first) and the linear map to its units; then, for one output,
+    /// the whole network as one expression of the inputs where it is short
+    /// enough to read.
+    pub fn describe(&self, grids: &[Grid], names: &[String]) -> Vec<String> {
+        let list = |v: &[f64]| {
+            let items: Vec<String> = v.iter().map(|c| Expr::Const(*c).to_string()).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let mut lines = Vec::with_capacity(self.layers.len() + 1);
+        for (l, (layer, grid)) in self.layers.iter().zip(grids).enumerate() {
+            let vars: Vec<Expr> = if l == 0 {
+                names.iter().map(|n| Expr::var(n)).collect()
+            } else {
+                (0..grid.inputs)
+                    .map(|j| Expr::var(&format!("h{l}_{j}")))
+                    .collect()
+            };
+            let f = layer.chromosome.expression(grid, &vars);
+            let (w, b) = (&layer.linear.w, &layer.linear.b);
+            let unit = if l + 1 == self.layers.len() {
+                "y".to_string()
+            } else {
+                format!("h{}", l + 1)
+            };
+            lines.push(if w.len() == 1 {
+                format!("{unit} = {}", Expr::affine(w[0], f, b[0]).simplify())
+            } else {
+                format!(
+                    "{unit} = w*f + b, f = {f}, w = {}, b = {}",
+                    list(w),
+                    list(b)
+                )
+            });
+        }
+        if let Some(whole) = self.expressions(grids, names).last()
+            && whole.len() == 1
+            && self.layers.len() > 1
+        {
+            let text = whole[0].to_string();
+            if text.len() <= 400 {
+                lines.push(format!("y(x) = {text}"));
+            }
+        }
+        lines
+    }
+}
+
 /// Mean squared difference over every point of every column; +inf when
 /// it is not finite (the authors' `_get_protected_loss`).
 pub fn mse(a: &Columns, b: &Columns) -> f64 {

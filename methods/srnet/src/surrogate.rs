@@ -1,0 +1,292 @@
+//! LIME and MAPLE, the methods experiments name: the local surrogates of
+//! `nnbench-surrogates` explaining the cell's black box, used as the
+//! authors' comparison script uses them (algorithms.md 8a.2). Each point a
+//! surrogate is asked about gets a local linear model explained there and
+//! evaluated there; `pairing = "authors"` keeps the script's slip instead,
+//! predicting the i-th point of any set by the model explained at the i-th
+//! extrapolation point (it explains at `x_test[i]` and evaluates at
+//! `x_valid[i]`).
+
+use nnbench_core::seed::{derive, rng};
+use nnbench_core::{
+    BlackBox, Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason,
+    Trained, check,
+};
+use nnbench_surrogates::forest::ForestSettings;
+use nnbench_surrogates::{Lime, Maple, MapleSettings, Scaler};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// Explained where evaluated.
+    Own,
+    /// Explained at the extrapolation point of the same index.
+    Authors,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimeParams {
+    /// Perturbations per explanation.
+    pub samples: usize,
+    /// None: 0.75 sqrt(d), LIME's default.
+    pub kernel_width: Option<f64>,
+    /// The weighted ridge's penalty (LIME's `Ridge(alpha=1)`).
+    pub alpha: f64,
+    pub pairing: Pairing,
+}
+
+impl Default for LimeParams {
+    fn default() -> Self {
+        let l = Lime::DEFAULTS;
+        LimeParams {
+            samples: l.samples,
+            kernel_width: l.kernel_width,
+            alpha: l.alpha,
+            pairing: Pairing::Own,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapleParams {
+    pub trees: usize,
+    /// The share of inputs each split draws from.
+    pub max_features: f64,
+    pub min_leaf: usize,
+    /// The local ridge's penalty.
+    pub regularization: f64,
+    pub pairing: Pairing,
+}
+
+impl Default for MapleParams {
+    fn default() -> Self {
+        let m = MapleSettings::DEFAULTS;
+        MapleParams {
+            trees: m.forest.trees,
+            max_features: m.forest.max_features,
+            min_leaf: m.forest.min_leaf,
+            regularization: m.regularization,
+            pairing: Pairing::Own,
+        }
+    }
+}
+
+impl MethodParams for LimeParams {
+    const NAME: &'static str = "LIME";
+    const SUMMARY: &'static str = "LIME tabular (Ribeiro et al. 2016) explaining a trained network: a weighted ridge on Gaussian perturbations around each point, seeded";
+    const VERSION: u32 = 1;
+    const EXPLAINS: bool = true;
+
+    fn build(&self) -> Result<Box<dyn Method>, ParamError> {
+        check::count("samples", self.samples, 2, check::MAX_SAMPLES)?;
+        if let Some(w) = self.kernel_width {
+            check::positive("kernel_width", w)?;
+        }
+        check::positive("alpha", self.alpha)?;
+        Ok(Box::new(LimeMethod(self.clone())))
+    }
+}
+
+impl MethodParams for MapleParams {
+    const NAME: &'static str = "MAPLE";
+    const SUMMARY: &'static str = "MAPLE (Plumb et al. 2018) explaining a trained network: random-forest leaf weights, DStump feature selection, a local ridge, seeded";
+    const VERSION: u32 = 1;
+    const EXPLAINS: bool = true;
+
+    fn build(&self) -> Result<Box<dyn Method>, ParamError> {
+        check::count("trees", self.trees, 1, check::MAX_POPULATION)?;
+        check::count("min_leaf", self.min_leaf, 1, check::MAX_SAMPLES)?;
+        if !(self.max_features > 0.0 && self.max_features <= 1.0) {
+            return Err(ParamError::new(
+                "max_features",
+                self.max_features,
+                "must be in (0, 1]",
+            ));
+        }
+        check::positive("regularization", self.regularization)?;
+        Ok(Box::new(MapleMethod(self.clone())))
+    }
+}
+
+struct LimeMethod(LimeParams);
+struct MapleMethod(MapleParams);
+
+/// The black box of a regression cell; a classifier is refused with the
+/// reason (the authors' classification variants are not built).
+fn regression_black_box<'a>(problem: &Problem<'a>, name: &str) -> &'a BlackBox {
+    let black_box = problem
+        .black_box()
+        .expect("the plan gives an explainer its black box (EXPLAINS)");
+    assert!(
+        black_box.labels().is_none(),
+        "{name} explains regression networks only here: its classification form (LIME's quartile discretisation, MAPLE's logistic local models) is not built"
+    );
+    black_box
+}
+
+/// The extrapolation points, for the authors' pairing.
+fn anchor(problem: &Problem<'_>, pairing: Pairing) -> Option<Vec<f64>> {
+    match pairing {
+        Pairing::Own => None,
+        Pairing::Authors => Some(
+            problem
+                .domains()
+                .map_or_else(|| problem.data().rows(), |d| d.extrapolation.rows()),
+        ),
+    }
+}
+
+impl Method for LimeMethod {
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let p = &self.0;
+        let black_box = regression_black_box(problem, "LIME");
+        let data = problem.data();
+        Trained {
+            model: Box::new(Local {
+                d: data.inputs(),
+                anchor: anchor(problem, p.pairing),
+                explainer: LimeAt {
+                    lime: Lime {
+                        samples: p.samples,
+                        kernel_width: p.kernel_width,
+                        alpha: p.alpha,
+                    },
+                    scaler: Scaler::fit(&data.rows(), data.inputs()),
+                    black_box: black_box.clone(),
+                    seed: seeds.run().random(),
+                },
+                explanations: AtomicU64::new(0),
+            }),
+            stop: StopReason::MaxIterations,
+        }
+    }
+}
+
+impl Method for MapleMethod {
+    fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
+        let p = &self.0;
+        let black_box = regression_black_box(problem, "MAPLE");
+        let data = problem.data();
+        let (x, d) = (data.rows(), data.inputs());
+        // MAPLE selects its inputs on held points: the validation domain's,
+        // as the authors pass theirs, or the training part's own.
+        let x_valid = problem
+            .domains()
+            .map_or_else(|| x.clone(), |dom| dom.validation.rows());
+        let settings = MapleSettings {
+            forest: ForestSettings {
+                trees: p.trees,
+                max_features: p.max_features,
+                min_leaf: p.min_leaf,
+            },
+            regularization: p.regularization,
+        };
+        let maple = Maple::fit(
+            &x,
+            d,
+            &black_box.predict(&x),
+            &x_valid,
+            &black_box.predict(&x_valid),
+            settings,
+            &mut seeds.run(),
+        );
+        // The forest's fit and each forward-selection step each read every
+        // training point once.
+        let passes = 1 + maple.ranking.len() as u64;
+        problem.charge(passes, 0);
+        Trained {
+            model: Box::new(Local {
+                d,
+                anchor: anchor(problem, p.pairing),
+                explainer: maple,
+                explanations: AtomicU64::new(0),
+            }),
+            stop: StopReason::MaxIterations,
+        }
+    }
+}
+
+/// A local explainer: the value at `x` of the linear model explained at `at`.
+trait ExplainAt: Send {
+    fn value(&self, at: &[f64], x: &[f64]) -> f64;
+    /// Black-box queries one explanation makes.
+    fn queries(&self) -> u64;
+}
+
+struct LimeAt {
+    lime: Lime,
+    scaler: Scaler,
+    black_box: BlackBox,
+    seed: u64,
+}
+
+impl ExplainAt for LimeAt {
+    fn value(&self, at: &[f64], x: &[f64]) -> f64 {
+        // A stream per explained point, so a point's explanation is the
+        // same whichever set asks for it.
+        let bits: Vec<String> = at.iter().map(|v| v.to_bits().to_string()).collect();
+        let mut rng = rng(derive(self.seed, &[&bits.join(",")]));
+        let model = |row: &[f64]| self.black_box.predict(row)[0];
+        self.lime
+            .explain(&model, &self.scaler, at, &mut rng)
+            .map_or(f64::NAN, |e| e.at(x))
+    }
+
+    fn queries(&self) -> u64 {
+        self.lime.samples as u64
+    }
+}
+
+impl ExplainAt for Maple {
+    fn value(&self, at: &[f64], x: &[f64]) -> f64 {
+        self.explain(at).map_or(f64::NAN, |local| {
+            local.intercept + local.coef.iter().zip(x).map(|(c, v)| c * v).sum::<f64>()
+        })
+    }
+
+    fn queries(&self) -> u64 {
+        0
+    }
+}
+
+/// Local explanations as a model: every point predicted by its own.
+struct Local<E> {
+    d: usize,
+    anchor: Option<Vec<f64>>,
+    explainer: E,
+    explanations: AtomicU64,
+}
+
+impl<E: ExplainAt> Model for Local<E> {
+    fn outputs(&self, data: &Patterns) -> Vec<f64> {
+        let rows = data.rows();
+        let d = self.d.max(1);
+        self.explanations
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
+        rows.chunks_exact(d)
+            .enumerate()
+            .map(|(i, x)| {
+                let at = self.anchor.as_ref().map_or(x, |a| {
+                    let m = a.len() / d;
+                    &a[(i % m.max(1)) * d..(i % m.max(1) + 1) * d]
+                });
+                self.explainer.value(at, x)
+            })
+            .collect()
+    }
+
+    /// Explanations made for the points scored, and the black-box queries
+    /// they cost (they happen when points are scored, after training).
+    fn notes(&self) -> Vec<(&'static str, f64)> {
+        let n = self.explanations.load(Ordering::Relaxed);
+        vec![
+            ("explanations", n as f64),
+            ("blackbox_queries", (n * self.explainer.queries()) as f64),
+        ]
+    }
+}
