@@ -2,9 +2,10 @@
 //! value with their statistics (`table`), the tests over each table
 //! (`compare`, on the leaf `stats`), and the regenerated-against-published
 //! ledger (`ledger`); the indicators of cells whose result is a front
-//! (`fronts`).
+//! (`fronts`); the explainers' median expressions (`expressions`).
 
 pub mod compare;
+pub mod expressions;
 pub mod fronts;
 pub mod ledger;
 mod table;

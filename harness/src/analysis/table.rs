@@ -132,6 +132,8 @@ pub struct PartResults {
     pub front_rules: Vec<(String, String)>,
     /// What the reader must know about this part's numbers.
     pub warnings: Vec<String>,
+    /// The explainers' expressions of their median runs.
+    pub expressions: Vec<super::expressions::MedianExpression>,
 }
 
 pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
@@ -150,6 +152,11 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
             let indicators = fronts::indicators(&ok, part.tests.front_reference.as_deref());
             let (front_rules, warnings) =
                 fronts::protocol(&ok, &labels, part.tests.front_reference.as_deref());
+            let ids: Vec<String> = part
+                .datasets
+                .iter()
+                .map(|(d, _)| plan.datasets[*d].id.clone())
+                .collect();
             let (mut tables, mut tests) = (Vec::new(), Vec::new());
             for task in [Task::Classification, Task::Regression, Task::Reconstruction] {
                 let datasets: Vec<(String, String)> = part
@@ -230,16 +237,8 @@ pub fn analyse(plan: &PlanMeta, records: &[CellRecord]) -> Vec<PartResults> {
                 tuning: tuning(&labels, &ok),
                 front_rules,
                 warnings,
-                fronts: fronts::dataset_fronts(
-                    &ok,
-                    &part
-                        .datasets
-                        .iter()
-                        .map(|(d, _)| plan.datasets[*d].id.clone())
-                        .collect::<Vec<_>>(),
-                    &labels,
-                    &indicators,
-                ),
+                fronts: fronts::dataset_fronts(&ok, &ids, &labels, &indicators),
+                expressions: super::expressions::medians(&ids, &labels, &ok),
             }
         })
         .collect()

@@ -6,7 +6,8 @@
 
 use anyhow::{Result, anyhow, bail};
 use nnbench_datasets::{
-    DataDir, Dataset, ReadOptions, Registry, Table, Tables, distinct_labels, load, sha256_hex,
+    DataDir, Dataset, Domains, ReadOptions, Registry, Table, Tables, distinct_labels, load,
+    sha256_hex,
 };
 use nnbench_evoprune::Features;
 use nnbench_evoprune::backbone::Backbone;
@@ -133,5 +134,9 @@ pub fn apply(
         ),
         notes,
         ood: ds.ood.as_ref().map(through),
+        domains: ds.domains.as_ref().map(|d| Domains {
+            validation: through(&d.validation),
+            extrapolation: through(&d.extrapolation),
+        }),
     })
 }

@@ -80,6 +80,9 @@ pub struct RawDataset {
     pub ood: Option<Spanned<Vec<String>>>,
     /// A frozen feature extractor nnbench pre-trains on another dataset.
     pub backbone: Option<Spanned<super::backbone::BackboneSpec>>,
+    /// The network explainers explain: trained on each cell's training
+    /// part, once per split, from a seed every explainer shares.
+    pub blackbox: Option<Spanned<nnbench_core::BlackBoxSpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

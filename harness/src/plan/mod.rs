@@ -15,7 +15,7 @@ mod settings;
 
 use anyhow::{Context, Result, anyhow, bail};
 use experiment::{Protocol, Source, read_all};
-use nnbench_core::{Budget, Method};
+use nnbench_core::{BlackBoxSpec, Budget, Method};
 use nnbench_datasets::{DataDir, Dataset, ReadOptions, Registry, Scaling, Task, load, sha256_hex};
 use published::Published;
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,8 @@ pub struct Plan {
     pub file: PathBuf,
     pub parts: Vec<Part>,
     pub datasets: Vec<Arc<Dataset>>,
+    /// The black box of each dataset, for explanation cells (`blackbox`).
+    pub black_boxes: Vec<Option<BlackBoxSpec>>,
     pub methods: Vec<MethodConfig>,
     /// Sorted by key; a key shared by two parts appears once per part.
     pub cells: Vec<Cell>,
@@ -153,6 +155,7 @@ pub fn build(path: &Path, data_dir: &DataDir, max_cells: usize) -> Result<Plan> 
         file: path.to_path_buf(),
         parts: Vec::new(),
         datasets: Vec::new(),
+        black_boxes: Vec::new(),
         methods: Vec::new(),
         cells: Vec::new(),
     };
@@ -355,9 +358,19 @@ fn plan_part(
                 "{:?} {:?} {:?}",
                 ood.as_ref().map(|o| &o.0),
                 ood_sets.as_ref().map(|o| &o.0),
-                d.backbone.as_ref().map(|b| b.get_ref())
+                d.backbone.as_ref().map(|b| b.get_ref()),
             ),
         );
+        let black_box = match &d.blackbox {
+            Some(spec) => {
+                spec.get_ref()
+                    .check()
+                    .map_err(|e| anyhow!("{}: blackbox: {e}", source.at(spec.span())))?;
+                Some(spec.get_ref().clone())
+            }
+            None => None,
+        };
+        let key = (key.0, key.1, format!("{} {:?}", key.2, black_box));
         let index = match loaded.get(&key) {
             Some(i) => *i,
             None => {
@@ -376,7 +389,16 @@ fn plan_part(
                     ds = backbone::apply(ds, spec.get_ref(), registry, data_dir)
                         .map_err(|e| anyhow!("{}: {e}", source.at(spec.span())))?;
                 }
+                if let Some(spec) = &black_box {
+                    // The network's settings are part of what every cell explains.
+                    let recipe = serde_json::to_string(spec)?;
+                    ds.content_hash =
+                        sha256_hex(format!("{}:blackbox:{recipe}", ds.content_hash).as_bytes());
+                    ds.notes
+                        .push(format!("black box: {}", describe_black_box(spec)));
+                }
                 plan.datasets.push(Arc::new(ds));
+                plan.black_boxes.push(black_box);
                 loaded.insert(key, plan.datasets.len() - 1);
                 plan.datasets.len() - 1
             }
@@ -445,6 +467,19 @@ fn plan_part(
                 ds.id
             );
         }
+        let unexplained = part
+            .datasets
+            .iter()
+            .find(|(d, _)| plan.black_boxes[*d].is_none());
+        if let (Some((d, _)), Some(reg)) = (unexplained, nnbench_methods::find(m.name.get_ref()))
+            && reg.explains
+        {
+            bail!(
+                "{at}: method {} explains a network, and dataset {} declares none; give it one, e.g. `blackbox = {{ hidden = [3, 3], optimiser = \"adam\", learning_rate = 0.01, epochs = 1000 }}`",
+                reg.name,
+                plan.datasets[*d].id
+            );
+        }
         for config in methods::method_configs(source, m)? {
             if let Some(memory) = memory {
                 for (shape, id) in &shapes {
@@ -495,4 +530,12 @@ fn plan_part(
         .map(|c| settings::comparison(source, c, &tasks))
         .collect::<Result<_>>()?;
     Ok(part)
+}
+
+/// A black box's settings in a line, for the dataset notes.
+fn describe_black_box(spec: &BlackBoxSpec) -> String {
+    format!(
+        "MLP {:?} ({:?}), {:?} lr {} for {} epochs of batch {}",
+        spec.hidden, spec.activation, spec.optimiser, spec.learning_rate, spec.epochs, spec.batch
+    )
 }

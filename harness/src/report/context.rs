@@ -53,6 +53,9 @@ pub struct PartView {
     pub tuning: Vec<(String, String)>,
     pub methods: Vec<MethodView>,
     pub datasets: Vec<DatasetView>,
+    /// The explainers' expressions of their median runs, each with the
+    /// value that ranked it, formatted.
+    pub expressions: Vec<(crate::analysis::expressions::MedianExpression, String)>,
 }
 
 #[derive(Serialize)]
@@ -290,6 +293,11 @@ fn part_view(plan: &PlanMeta, part: &Part, r: &PartResults) -> Result<PartView> 
         tables,
         figures,
         failed: r.failed.clone(),
+        expressions: r
+            .expressions
+            .iter()
+            .map(|e| (e.clone(), number(e.value)))
+            .collect(),
         tuning: r
             .tuning
             .iter()

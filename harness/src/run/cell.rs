@@ -3,14 +3,15 @@
 //! apart from the clock: the same cell gives the same record (timings aside).
 
 use super::clock::Clock;
+use super::explain::{self, Probe};
 use super::fit::{problem_for, score, settle};
 use super::tune;
 use crate::plan::{Cell, Plan, Split};
 use crate::store::record::{
     CellMetrics, CellRecord, FrontRecord, MemberRecord, PartScores, Status, Tuned,
 };
-use nnbench_core::{Patterns, Seeds, Spent};
-use nnbench_datasets::{Scaler, Table, Tables};
+use nnbench_core::{Domains, Patterns, Seeds, Spent};
+use nnbench_datasets::{Scaler, Table, Tables, Task};
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -93,19 +94,8 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             (full.select(&train_rows), full.select(&test_rows))
         }
     };
-    let timer = clock.start();
-    // Tuning time and spend count in the cell's: they are part of what the
-    // method costs. It sees the unscaled training part and scales its own inner part.
-    let choice = (!config.candidates.is_empty()).then(|| {
-        tune::choose(
-            config,
-            &train,
-            part.scaling,
-            ds.task,
-            part.budget,
-            cell.seed,
-        )
-    });
+    // Tuning sees the unscaled training part and scales its own inner part.
+    let unscaled = (!config.candidates.is_empty()).then(|| train.clone());
     let mut ood = ds
         .ood
         .as_ref()
@@ -118,6 +108,25 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     let patterns = |t: &Table| Patterns::from_rows(t.d, &t.x, &t.y);
     let ood = ood.map(|(a, b)| (patterns(&a), patterns(&b)));
     let (train_p, test_p) = (patterns(&train), patterns(&test));
+    // Trained before the method's clock starts: the network is the
+    // protocol's, the same for every explainer of the split, whichever
+    // cell trains it.
+    let black_box = plan.black_boxes[cell.dataset].as_ref().map(|spec| {
+        let labels = (ds.task == Task::Classification).then(|| train.class_labels());
+        let (rep, fold) = (cell.repetition.to_string(), cell.fold.to_string());
+        explain::black_box(
+            spec,
+            &train_p,
+            labels.as_deref(),
+            part.seed,
+            &[&ds.id, &rep, &fold],
+        )
+    });
+    let timer = clock.start();
+    // Tuning time and spend count in the cell's: they are part of what the
+    // method costs.
+    let choice = unscaled
+        .map(|raw| tune::choose(config, &raw, part.scaling, ds.task, part.budget, cell.seed));
     let (method, tuned, tuning_spent) = match choice {
         None => (config.method.as_ref(), None, Spent::default()),
         Some(c) => (
@@ -132,6 +141,21 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     let mut problem = problem_for(method, &train_p, ds.task, &train, part.budget);
     if let Some((ood_train, _)) = &ood {
         problem = problem.with_ood(ood_train);
+    }
+    let domains = ds.domains.as_ref().map(|d| {
+        let (mut validation, mut extrapolation) = (d.validation.clone(), d.extrapolation.clone());
+        scaler.apply(&mut validation);
+        scaler.apply(&mut extrapolation);
+        (patterns(&validation), patterns(&extrapolation))
+    });
+    if let Some((validation, extrapolation)) = &domains {
+        problem = problem.with_domains(Domains {
+            validation,
+            extrapolation,
+        });
+    }
+    if let Some(b) = &black_box {
+        problem = problem.with_black_box(b);
     }
     let trained = method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed));
     (record.wall_s, record.cpu_s) = timer.elapsed();
@@ -154,6 +178,33 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             return record;
         }
     };
+    let probes: Vec<Probe> = std::iter::once(Probe {
+        name: "interpolation",
+        points: &test_p,
+        known: Some(&outputs.1),
+    })
+    .chain(domains.iter().flat_map(|(validation, extrapolation)| {
+        [
+            Probe {
+                name: "validation",
+                points: validation,
+                known: None,
+            },
+            Probe {
+                name: "extrapolation",
+                points: extrapolation,
+                known: None,
+            },
+        ]
+    }))
+    .collect();
+    let fidelity = black_box.as_ref().map_or_else(Vec::new, |b| {
+        let notes = explain::fidelity(b, model, &probes);
+        // A local explainer's work happens when it is asked about points:
+        // its time runs to the last explanation.
+        (record.wall_s, record.cpu_s) = timer.elapsed();
+        notes
+    });
     let metrics = CellMetrics {
         test: PartScores {
             scores: test_scores,
@@ -168,7 +219,9 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             .into_iter()
             .chain(model.test_notes(&test_p, ood.as_ref().map(|o| &o.1)))
             .map(|(k, v)| (k.to_string(), v))
+            .chain(fidelity)
             .collect(),
+        expressions: model.expressions(),
         trace: problem.trace().to_vec(),
         tuned,
         front: model.front().map(|front| FrontRecord {

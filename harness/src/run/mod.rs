@@ -5,6 +5,7 @@
 mod cell;
 pub use cell::{panic_message, running};
 pub mod clock;
+mod explain;
 mod fit;
 pub mod progress;
 pub mod tune;

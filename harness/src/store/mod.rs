@@ -459,6 +459,7 @@ pub mod tests {
                 trace: vec![(1, 3.0), (2, 2.5)],
                 tuned: None,
                 front: None,
+                expressions: vec!["y = x0".into()],
             }),
             spent: Spent {
                 objective_evals: 3,

@@ -82,6 +82,10 @@ pub struct CellMetrics {
     /// Every member of the front, for a method whose result is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub front: Option<FrontRecord>,
+    /// The model's readable form, for an explainer's surrogate (one line
+    /// per layer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expressions: Vec<String>,
 }
 
 impl CellMetrics {

@@ -28,7 +28,7 @@ fn an_unknown_method_is_named_with_its_line_and_the_known_ones() {
     );
     assert!(e.contains("bad.toml:5: unknown method \"ADAMW\""), "{e}");
     assert!(
-        e.contains("ADAM, RPROP, MLP, GEMONN, NSGA2, DESCENT, EVOPRUNE, MEAN"),
+        e.contains("ADAM, RPROP, MLP, GEMONN, NSGA2, DESCENT, EVOPRUNE, SRNET, LIME, MAPLE, MEAN"),
         "{e}"
     );
 }

@@ -17,18 +17,8 @@ const EXPERIMENT: &str = "name = \"prune\"\nseed = 3\n\
     metrics = [\"ensemble_average_accuracy_pct\", \"accuracy_pct\", \"unpruned_accuracy_pct\"]\n\
     control = \"unpruned_accuracy_pct\"\n";
 
-/// Runs `text` in `dir` (embedded data only) with `extra` flags.
 fn run(dir: &Path, text: &str, extra: &[&str]) -> std::process::Output {
-    let file = dir.join("prune.toml");
-    std::fs::write(&file, text).unwrap();
-    let (file, out) = (
-        file.display().to_string(),
-        dir.join("out").display().to_string(),
-    );
-    let mut args = vec![file.as_str(), "--out", &out];
-    args.extend_from_slice(extra);
-    let empty = tempfile::tempdir().unwrap();
-    harness_with_data(&args, dir, empty.path())
+    run_embedded(dir, "prune.toml", text, extra)
 }
 
 #[test]
@@ -142,20 +132,12 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
     assert_eq!(seen, 3, "{table}");
     assert!(report.contains("Wilcoxon"), "{report}");
     // One thread or two: the same bits.
-    let one = export_without_timing(
-        &out,
-        &out.join("results.sqlite"),
-        &dir.path().join("prune.toml").display().to_string(),
+    let two = tempfile::tempdir().unwrap();
+    ok(&run(two.path(), EXPERIMENT, &["--jobs", "2"]));
+    assert_eq!(
+        exported(dir.path(), "prune.toml"),
+        exported(two.path(), "prune.toml")
     );
-    let two_dir = tempfile::tempdir().unwrap();
-    ok(&run(two_dir.path(), EXPERIMENT, &["--jobs", "2"]));
-    let two_out = two_dir.path().join("out");
-    let two = export_without_timing(
-        &two_out,
-        &two_out.join("results.sqlite"),
-        &two_dir.path().join("prune.toml").display().to_string(),
-    );
-    assert_eq!(one, two);
 }
 
 #[test]

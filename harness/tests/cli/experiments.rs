@@ -21,11 +21,15 @@ fn every_shipped_experiment_plans() {
         ),
         (
             "all.toml",
-            "5 parts, 49 datasets, 36 method configurations, 152080 cells",
+            "7 parts, 61 datasets, 44 method configurations, 152470 cells",
         ),
         (
             "poyatos2024.toml",
             "3 datasets, 1 method configurations, 30 cells",
+        ),
+        (
+            "luo2022.toml",
+            "2 parts, 12 datasets, 8 method configurations, 390 cells",
         ),
         (
             "yang2021.toml",

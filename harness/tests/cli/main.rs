@@ -6,6 +6,7 @@ mod browser;
 mod concurrency;
 mod evoprune;
 mod experiments;
+mod explain;
 mod fetch;
 mod fronts;
 mod layering;

@@ -131,3 +131,28 @@ pub fn run_until_killed(args: &[&str], store: &Path, cells: usize, data: &Path) 
     child.wait().expect("the killed run is reaped");
     count(store)
 }
+
+/// Writes `text` as `dir/<file>` and runs it into `dir/out` with an empty
+/// data directory (embedded and generated datasets only), with `extra` flags.
+pub fn run_embedded(dir: &Path, file: &str, text: &str, extra: &[&str]) -> Output {
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    let (path, out) = (
+        path.display().to_string(),
+        dir.join("out").display().to_string(),
+    );
+    let mut args = vec![path.as_str(), "--out", &out];
+    args.extend_from_slice(extra);
+    let empty = tempfile::tempdir().unwrap();
+    harness_with_data(&args, dir, empty.path())
+}
+
+/// The export, without timings, of what [`run_embedded`] stored in `dir`.
+pub fn exported(dir: &Path, file: &str) -> Vec<Vec<String>> {
+    let out = dir.join("out");
+    export_without_timing(
+        &out,
+        &out.join("results.sqlite"),
+        &dir.join(file).display().to_string(),
+    )
+}
