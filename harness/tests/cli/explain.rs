@@ -147,3 +147,47 @@ fn explainers_refuse_what_they_cannot_run() {
         assert!(err.contains(message), "{message:?} not in:\n{err}");
     }
 }
+
+/// SRNet's classification form on iris: agreement with the network's
+/// classes; the surrogates without one are refused the task.
+#[test]
+fn srnet_explains_a_classifier_and_lime_is_refused_one() {
+    let text = "name = \"classes\"\nseed = 5\n\
+        protocol = { kind = \"kfold\", folds = 3, repetitions = 1 }\n\
+        metrics = [\"fidelity_agreement_pct_interpolation\", \"blackbox_accuracy_pct\"]\n\
+        [[datasets]]\nname = \"iris\"\n\
+        blackbox = { hidden = [5], optimiser = \"adam\", learning_rate = 0.05, epochs = 200, batch = 32 }\n\
+        [[methods]]\nname = \"SRNET\"\nparams = { generations = 10, population = 10, rows = 3, cols = 3 }\n";
+    let dir = tempfile::tempdir().unwrap();
+    ok(&run_embedded(dir.path(), "classes.toml", text, &[]));
+    let mut reader = csv::Reader::from_path(dir.path().join("out/results.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut cells = 0;
+    for row in reader.records().map(Result::unwrap) {
+        cells += 1;
+        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        let note = |k: &str| metrics["notes"][k].as_f64().unwrap();
+        let agree = note("fidelity_agreement_pct_interpolation");
+        let network = note("blackbox_accuracy_pct");
+        let surrogate = metrics["test"]["accuracy_pct"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&agree), "{metrics}");
+        assert!(network > 70.0, "{metrics}");
+        // Where the two agree they are right or wrong together: their
+        // accuracies differ by at most the share where they disagree.
+        assert!(
+            (surrogate - network).abs() <= 100.0 - agree + 1e-9,
+            "{metrics}"
+        );
+    }
+    assert_eq!(cells, 3);
+    let lime = text.replace("name = \"SRNET\"", "name = \"LIME\"").replace(
+        "params = { generations = 10, population = 10, rows = 3, cols = 3 }\n",
+        "",
+    );
+    let err = refused(&run_embedded(dir.path(), "classes.toml", &lime, &[]));
+    assert!(
+        err.contains("classes.toml:9: method LIME has no classification form, and dataset iris"),
+        "{err}"
+    );
+}

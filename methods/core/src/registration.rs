@@ -28,6 +28,7 @@ pub struct Registration {
     pub reconstructs: bool,
     pub needs_ood: bool,
     pub explains: bool,
+    pub classifies: bool,
     pub defaults: fn() -> toml::Table,
     pub build: fn(toml::Table) -> Result<Built, BuildError>,
 }
@@ -40,6 +41,7 @@ pub fn register<P: MethodParams>() -> Registration {
         reconstructs: P::RECONSTRUCTS,
         needs_ood: P::NEEDS_OOD,
         explains: P::EXPLAINS,
+        classifies: P::CLASSIFIES,
         defaults: || to_table(&P::default()),
         build: |table| {
             let params = P::deserialize(toml::Value::Table(table))

@@ -81,6 +81,7 @@ impl MethodParams for LimeParams {
     const SUMMARY: &'static str = "LIME tabular (Ribeiro et al. 2016) explaining a trained network: a weighted ridge on Gaussian perturbations around each point, seeded";
     const VERSION: u32 = 1;
     const EXPLAINS: bool = true;
+    const CLASSIFIES: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::count("samples", self.samples, 2, check::MAX_SAMPLES)?;
@@ -97,6 +98,7 @@ impl MethodParams for MapleParams {
     const SUMMARY: &'static str = "MAPLE (Plumb et al. 2018) explaining a trained network: random-forest leaf weights, DStump feature selection, a local ridge, seeded";
     const VERSION: u32 = 1;
     const EXPLAINS: bool = true;
+    const CLASSIFIES: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::count("trees", self.trees, 1, check::MAX_POPULATION)?;
@@ -116,17 +118,12 @@ impl MethodParams for MapleParams {
 struct LimeMethod(LimeParams);
 struct MapleMethod(MapleParams);
 
-/// The black box of a regression cell; a classifier is refused with the
-/// reason (the authors' classification variants are not built).
-fn regression_black_box<'a>(problem: &Problem<'a>, name: &str) -> &'a BlackBox {
-    let black_box = problem
+/// The black box (a regression network: the plan refuses these methods
+/// a classification dataset, as their classification forms are not built).
+fn black_box<'a>(problem: &Problem<'a>) -> &'a BlackBox {
+    problem
         .black_box()
-        .expect("the plan gives an explainer its black box (EXPLAINS)");
-    assert!(
-        black_box.labels().is_none(),
-        "{name} explains regression networks only here: its classification form (LIME's quartile discretisation, MAPLE's logistic local models) is not built"
-    );
-    black_box
+        .expect("the plan gives an explainer its black box (EXPLAINS)")
 }
 
 /// The extrapolation points, for the authors' pairing.
@@ -144,7 +141,7 @@ fn anchor(problem: &Problem<'_>, pairing: Pairing) -> Option<Vec<f64>> {
 impl Method for LimeMethod {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.0;
-        let black_box = regression_black_box(problem, "LIME");
+        let black_box = black_box(problem);
         let data = problem.data();
         Trained {
             model: Box::new(Local {
@@ -170,7 +167,7 @@ impl Method for LimeMethod {
 impl Method for MapleMethod {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.0;
-        let black_box = regression_black_box(problem, "MAPLE");
+        let black_box = black_box(problem);
         let data = problem.data();
         let (x, d) = (data.rows(), data.inputs());
         // MAPLE selects its inputs on held points: the validation domain's,
