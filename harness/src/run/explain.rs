@@ -91,8 +91,15 @@ pub fn fidelity(
                 };
                 notes.push((format!("fidelity_r2_{name}"), r2));
                 if name != "interpolation" {
+                    // Over the points where the true function is defined: a
+                    // wider domain may leave it (feynman0's v beyond c).
                     let truth = probe.points.targets();
-                    let error = |out: &[f64]| finite_or_inf(metrics::regression(out, truth).mse);
+                    let defined: Vec<usize> =
+                        (0..truth.len()).filter(|&i| truth[i].is_finite()).collect();
+                    let pick = |v: &[f64]| defined.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+                    let truth = pick(truth);
+                    let error =
+                        |out: &[f64]| finite_or_inf(metrics::regression(&pick(out), &truth).mse);
                     notes.push((format!("{name}_mse"), error(&explained)));
                     notes.push((format!("blackbox_{name}_mse"), error(&network)));
                 }

@@ -455,7 +455,12 @@ pub mod tests {
             metrics: Some(CellMetrics {
                 test: scores(err),
                 train: scores(1.0),
-                notes: [("shap_seconds".to_string(), 0.5)].into(),
+                notes: [
+                    ("shap_seconds".to_string(), 0.5),
+                    ("fidelity_mse_extrapolation".to_string(), f64::INFINITY),
+                    ("fidelity_r2_extrapolation".to_string(), f64::NEG_INFINITY),
+                ]
+                .into(),
                 trace: vec![(1, 3.0), (2, 2.5)],
                 tuned: None,
                 front: None,

@@ -74,6 +74,7 @@ pub struct CellMetrics {
     pub test: PartScores,
     pub train: PartScores,
     /// Numbers the method noted about its run (e.g. `shap_seconds`).
+    #[serde(with = "notes_json")]
     pub notes: BTreeMap<String, f64>,
     /// (evaluations, best training SSE so far) at powers of two; empty for
     /// methods that train a model of their own.
@@ -86,6 +87,30 @@ pub struct CellMetrics {
     /// per layer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expressions: Vec<String>,
+}
+
+/// Notes may be infinite or NaN (a surrogate infinitely far from its
+/// network), which JSON cannot hold: each is kept as core's
+/// [`nnbench_core::metrics::json_number`] keeps a float.
+mod notes_json {
+    use nnbench_core::metrics::json_number;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize, Deserialize)]
+    struct Number(#[serde(with = "json_number")] f64);
+
+    pub fn serialize<S: Serializer>(
+        notes: &BTreeMap<String, f64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(notes.iter().map(|(k, v)| (k, Number(*v))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, f64>, D::Error> {
+        let raw = BTreeMap::<String, Number>::deserialize(d)?;
+        Ok(raw.into_iter().map(|(k, Number(v))| (k, v)).collect())
+    }
 }
 
 impl CellMetrics {
@@ -179,5 +204,37 @@ impl<T: DeserializeOwned> FromSql for Column<T> {
         parsed
             .map(Column)
             .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+#[cfg(test)]
+mod notes_tests {
+    use super::*;
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Notes(#[serde(with = "notes_json")] BTreeMap<String, f64>);
+
+    #[test]
+    fn notes_keep_infinities_and_nan_and_read_older_nulls() {
+        let notes = Notes(
+            [
+                ("a", 1.5),
+                ("b", f64::INFINITY),
+                ("c", f64::NEG_INFINITY),
+                ("d", f64::NAN),
+            ]
+            .map(|(k, v)| (k.to_string(), v))
+            .into(),
+        );
+        let text = serde_json::to_string(&notes).unwrap();
+        assert_eq!(text, r#"{"a":1.5,"b":"inf","c":"-inf","d":"nan"}"#);
+        let back: Notes = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.0["a"], 1.5);
+        assert_eq!(back.0["b"], f64::INFINITY);
+        assert_eq!(back.0["c"], f64::NEG_INFINITY);
+        assert!(back.0["d"].is_nan());
+        let old: Notes = serde_json::from_str(r#"{"a":null}"#).unwrap();
+        assert!(old.0["a"].is_nan());
+        assert!(serde_json::from_str::<Notes>(r#"{"a":"many"}"#).is_err());
     }
 }

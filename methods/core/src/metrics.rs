@@ -24,13 +24,57 @@ pub struct ClassificationMetrics {
     pub macro_recall: f64,
 }
 
+/// A diverged model's outputs give non-finite errors, kept as such.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RegressionMetrics {
+    #[serde(with = "json_number")]
     pub mse: f64,
+    #[serde(with = "json_number")]
     pub sse: f64,
+    #[serde(with = "json_number")]
     pub rmse: f64,
     /// 1 - SSE / sum (y - mean y)^2 over the scored part.
+    #[serde(with = "json_number")]
     pub r2: f64,
+}
+
+/// A float as JSON can keep it: JSON has no infinity or NaN (serde_json
+/// writes them as null, which does not read back as a number), so a
+/// non-finite value is the string "inf", "-inf" or "nan"; a null (stores
+/// written before) reads as NaN.
+pub mod json_number {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        match *v {
+            v if v.is_finite() => s.serialize_f64(v),
+            v if v.is_nan() => s.serialize_str("nan"),
+            v if v > 0.0 => s.serialize_str("inf"),
+            _ => s.serialize_str("-inf"),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(f64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            Some(Value::Number(n)) => Ok(n),
+            None => Ok(f64::NAN),
+            Some(Value::Text(t)) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                other => Err(serde::de::Error::custom(format!(
+                    "{other:?} is not a number"
+                ))),
+            },
+        }
+    }
 }
 
 /// A model's scores on one part of the data, for its task.
@@ -141,6 +185,19 @@ pub fn argmax<T: PartialOrd>(row: &[T]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_diverged_regression_survives_json() {
+        let m = regression(&[f64::NAN, 1.0], &[0.0, 1.0]);
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(text, r#"{"mse":"nan","sse":"nan","rmse":"nan","r2":"nan"}"#);
+        let back: RegressionMetrics = serde_json::from_str(&text).unwrap();
+        assert!(back.mse.is_nan() && back.r2.is_nan());
+        let far = regression(&[f64::INFINITY], &[0.0]);
+        let back: RegressionMetrics =
+            serde_json::from_str(&serde_json::to_string(&far).unwrap()).unwrap();
+        assert_eq!(back.mse, f64::INFINITY);
+    }
 
     #[test]
     fn outputs_round_to_the_nearest_label_not_a_threshold() {
