@@ -402,8 +402,9 @@ pub fn boxes(title: &str, y_label: &str, methods: &[String], runs: &[Vec<f64>]) 
     })
 }
 
-/// Best training SSE so far against objective evaluations, one line per
-/// method, both axes logarithmic. `curves[method]` is (evaluations, value).
+/// Best training objective so far (the SSE, or a method's own such as
+/// SRNet's fitness) against objective evaluations, one line per method,
+/// both axes logarithmic. `curves[method]` is (evaluations, value).
 pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) -> Result<String> {
     let points = || curves.iter().flatten();
     let x_hi = points().map(|p| p.0).fold(2.0, f64::max);
@@ -420,10 +421,20 @@ pub fn convergence(title: &str, methods: &[String], curves: &[Vec<(f64, f64)>]) 
         let (plot, key) = root.split_vertically(380);
         let mut chart = frame(&plot, title, value_axis_width(y_lo, y_hi))
             .build_cartesian_2d((1.0..x_hi * 1.2).log_scale(), (y_lo..y_hi).log_scale())?;
+        // Log axes' ticks such as 0.30000000000000004, shortened.
+        let tick = |v: &f64| {
+            if v.abs() >= 1.0 && v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                super::format::number(*v)
+            }
+        };
         chart
             .configure_mesh()
             .x_desc("objective evaluations")
-            .y_desc("best training SSE")
+            .y_desc("best training objective")
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
             .draw()?;
         for (m, curve) in curves.iter().enumerate() {
             let kept: Vec<(f64, f64)> = curve.iter().copied().filter(|p| p.1 > 0.0).collect();
