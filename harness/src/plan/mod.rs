@@ -160,7 +160,8 @@ pub fn build(path: &Path, data_dir: &DataDir, max_cells: usize) -> Result<Plan> 
         cells: Vec::new(),
     };
     check_name(top)?;
-    // (dataset id, read options, classes held out) -> its index in the plan.
+    // (dataset id, read options, what is done to it: classes held out, ood
+    // sets, backbone, black box) -> its index in the plan.
     let mut loaded: HashMap<(String, ReadOptions, String), usize> = HashMap::new();
     for source in &sources {
         if source.raw.datasets.is_empty() && source.raw.methods.is_empty() {
@@ -351,16 +352,6 @@ fn plan_part(
                 "{ood_at}: give out-of-distribution rows one way, `ood_classes` or `ood`, not both"
             );
         }
-        let key = (
-            entry.id(),
-            options,
-            format!(
-                "{:?} {:?} {:?}",
-                ood.as_ref().map(|o| &o.0),
-                ood_sets.as_ref().map(|o| &o.0),
-                d.backbone.as_ref().map(|b| b.get_ref()),
-            ),
-        );
         let black_box = match &d.blackbox {
             Some(spec) => {
                 spec.get_ref()
@@ -370,7 +361,17 @@ fn plan_part(
             }
             None => None,
         };
-        let key = (key.0, key.1, format!("{} {:?}", key.2, black_box));
+        let key = (
+            entry.id(),
+            options,
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                ood.as_ref().map(|o| &o.0),
+                ood_sets.as_ref().map(|o| &o.0),
+                d.backbone.as_ref().map(|b| b.get_ref()),
+                black_box,
+            ),
+        );
         let index = match loaded.get(&key) {
             Some(i) => *i,
             None => {
