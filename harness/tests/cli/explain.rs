@@ -87,7 +87,7 @@ fn explainers_share_a_black_box_and_are_scored_against_it() {
     for needle in [
         "### Expressions",
         "#### SRNET on kkk0/generated",
-        "of 3; fidelity_mse_interpolation",
+        "the median of 3 runs by fidelity_mse_interpolation (",
         "Regression: test fidelity_mse_extrapolation",
         "black box: MLP [3, 3] (Sigmoid), Adam lr 0.01 for 300 epochs of batch 300",
         "explain-regression-mse-convergence-kkk0-generated.svg",
