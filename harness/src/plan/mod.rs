@@ -481,6 +481,15 @@ fn plan_part(
                 plan.datasets[*d].id
             );
         }
+        if let (Some(tune), Some(reg)) = (&m.tune, nnbench_methods::find(m.name.get_ref()))
+            && reg.explains
+        {
+            bail!(
+                "{}: method {} explains the split's network, and tuning would need one per inner split; give its parameters a list instead (one column per value)",
+                source.at(tune.span()),
+                reg.name
+            );
+        }
         let unexplained = part
             .datasets
             .iter()

@@ -136,6 +136,11 @@ fn explainers_refuse_what_they_cannot_run() {
             "parameter `functions` = \"add,exp\": \"exp\" is not a function",
         ),
         (
+            "params = { samples = 200 }",
+            "tune = { samples = [100, 200] }",
+            "explain.toml:14: method LIME explains the split's network, and tuning would need one per inner split",
+        ),
+        (
             "samples = 200",
             "samples = 200, pairing = \"nearest\"",
             "unknown variant `nearest`, expected `own` or `authors`",
