@@ -77,6 +77,18 @@ fn is(e: &Expr, value: f64) -> bool {
     matches!(e, Const(c) if *c == value)
 }
 
+/// `e` as (c, x) with e = c x: a product with a constant on the left, or
+/// (1, e).
+fn scaled(e: &Expr) -> (f64, &Expr) {
+    match e {
+        Apply(Function::Mul, args) => match args.as_slice() {
+            [Const(c), x] => (*c, x),
+            _ => (1.0, e),
+        },
+        _ => (1.0, e),
+    }
+}
+
 fn identities(f: Function, mut args: Vec<Expr>) -> Expr {
     let b = args.pop_if(|_| f.arity() >= 2);
     let a = args.swap_remove(0);
@@ -107,6 +119,12 @@ fn identities(f: Function, mut args: Vec<Expr>) -> Expr {
             }
             (a, b) => Apply(f, vec![a, b]),
         },
+        // Like terms: c1 x + c2 x = (c1 + c2) x, and c1 x - c2 x.
+        Function::Add | Function::Sub if scaled(&a).1 == scaled(&b).1 => {
+            let ((c1, x), (c2, _)) = (scaled(&a), scaled(&b));
+            let c = if f == Function::Add { c1 + c2 } else { c1 - c2 };
+            identities(Function::Mul, vec![Const(c), x.clone()])
+        }
         // (y + c1) + c2 = y + (c1 + c2).
         Function::Add => match (a, b) {
             (Apply(Function::Add, inner), Const(c2)) if matches!(inner[1], Const(_)) => {
@@ -237,6 +255,29 @@ mod tests {
             (ap(Div, vec![ap(Cos, vec![x()]), ap(Cos, vec![x()])]), "1"),
             (ap(Add, vec![Const(2.0), Const(3.0)]), "5"),
             (ap(Mul, vec![x(), Const(3.0)]), "3*x0"),
+            // Like terms collect.
+            (ap(Add, vec![x(), x()]), "2*x0"),
+            (ap(Add, vec![ap(Mul, vec![Const(0.5), x()]), x()]), "1.5*x0"),
+            (
+                ap(
+                    Sub,
+                    vec![
+                        ap(Mul, vec![Const(3.0), ap(Sin, vec![x()])]),
+                        ap(Sin, vec![x()]),
+                    ],
+                ),
+                "2*sin(x0)",
+            ),
+            (
+                ap(
+                    Sub,
+                    vec![
+                        ap(Mul, vec![Const(2.0), x()]),
+                        ap(Mul, vec![Const(2.0), x()]),
+                    ],
+                ),
+                "0",
+            ),
             (
                 ap(Sin, vec![ap(Mul, vec![Const(0.5), Const(4.0)])]),
                 "0.9093",
