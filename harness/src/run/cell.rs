@@ -3,7 +3,7 @@
 //! apart from the clock: the same cell gives the same record (timings aside).
 
 use super::clock::Clock;
-use super::explain::{self, Probe};
+use super::explain;
 use super::fit::{problem_for, score, settle};
 use super::tune;
 use crate::plan::{Cell, Plan, Split};
@@ -142,12 +142,7 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     if let Some((ood_train, _)) = &ood {
         problem = problem.with_ood(ood_train);
     }
-    let domains = ds.domains.as_ref().map(|d| {
-        let (mut validation, mut extrapolation) = (d.validation.clone(), d.extrapolation.clone());
-        scaler.apply(&mut validation);
-        scaler.apply(&mut extrapolation);
-        (patterns(&validation), patterns(&extrapolation))
-    });
+    let domains = ds.domains.as_ref().map(|d| explain::scaled(d, &scaler));
     if let Some((validation, extrapolation)) = &domains {
         problem = problem.with_domains(Domains {
             validation,
@@ -178,26 +173,7 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
             return record;
         }
     };
-    let probes: Vec<Probe> = std::iter::once(Probe {
-        name: "interpolation",
-        points: &test_p,
-        known: Some(&outputs.1),
-    })
-    .chain(domains.iter().flat_map(|(validation, extrapolation)| {
-        [
-            Probe {
-                name: "validation",
-                points: validation,
-                known: None,
-            },
-            Probe {
-                name: "extrapolation",
-                points: extrapolation,
-                known: None,
-            },
-        ]
-    }))
-    .collect();
+    let probes = explain::probes(&test_p, &outputs.1, domains.as_ref());
     let fidelity = black_box.as_ref().map_or_else(Vec::new, |b| {
         let notes = explain::fidelity(b, model, &probes);
         // A local explainer's work happens when it is asked about points:

@@ -7,6 +7,7 @@
 use nnbench_core::metrics;
 use nnbench_core::seed::{derive, rng};
 use nnbench_core::{BlackBox, BlackBoxSpec, Model, Patterns};
+use nnbench_datasets::{Domains, Scaler, Table};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -57,6 +58,49 @@ pub struct Probe<'a> {
     /// The surrogate's outputs there, where the cell has them already (a
     /// local explainer explains afresh at every point it is asked about).
     pub known: Option<&'a [f64]>,
+}
+
+/// A dataset's wider domains as patterns, scaled as the training part:
+/// (validation, extrapolation).
+pub fn scaled(domains: &Domains, scaler: &Scaler) -> (Patterns, Patterns) {
+    let patterns = |t: &Table| {
+        let mut t = t.clone();
+        scaler.apply(&mut t);
+        Patterns::from_rows(t.d, &t.x, &t.y)
+    };
+    (
+        patterns(&domains.validation),
+        patterns(&domains.extrapolation),
+    )
+}
+
+/// What a surrogate is scored on: the test part (where the cell has its
+/// outputs already), then the wider domains where the dataset has them.
+pub fn probes<'a>(
+    test: &'a Patterns,
+    test_outputs: &'a [f64],
+    domains: Option<&'a (Patterns, Patterns)>,
+) -> Vec<Probe<'a>> {
+    let mut probes = vec![Probe {
+        name: "interpolation",
+        points: test,
+        known: Some(test_outputs),
+    }];
+    if let Some((validation, extrapolation)) = domains {
+        probes.extend([
+            Probe {
+                name: "validation",
+                points: validation,
+                known: None,
+            },
+            Probe {
+                name: "extrapolation",
+                points: extrapolation,
+                known: None,
+            },
+        ]);
+    }
+    probes
 }
 
 /// The notes of an explanation: per probe, the surrogate's agreement with
