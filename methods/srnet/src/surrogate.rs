@@ -78,7 +78,7 @@ impl Default for MapleParams {
 
 impl MethodParams for LimeParams {
     const NAME: &'static str = "LIME";
-    const SUMMARY: &'static str = "LIME tabular (Ribeiro et al. 2016) explaining a trained network: a weighted ridge on Gaussian perturbations around each point, seeded";
+    const SUMMARY: &'static str = "LIME tabular (Ribeiro et al. 2016) explaining a trained network: a ridge on Gaussian perturbations from the training mean and sd, weighted by their nearness to each point, seeded";
     const VERSION: u32 = 1;
     const EXPLAINS: bool = true;
     const CLASSIFIES: bool = false;
