@@ -228,7 +228,7 @@ impl ExplainAt for LimeAt {
         // same whichever set asks for it.
         let bits: Vec<String> = at.iter().map(|v| v.to_bits().to_string()).collect();
         let mut rng = rng(derive(self.seed, &[&bits.join(",")]));
-        let model = |row: &[f64]| self.black_box.predict(row)[0];
+        let model = |rows: &[f64]| self.black_box.predict(rows);
         self.lime
             .explain(&model, &self.scaler, at, &mut rng)
             .map_or(f64::NAN, |e| e.at(x))

@@ -78,9 +78,11 @@ impl Explanation {
 
 impl Lime {
     /// Explains `model` at `instance`; None if the ridge cannot be fitted.
+    /// `model` maps row-major points to one value each and is called once,
+    /// on every sample together, as lime calls its `predict_fn`.
     pub fn explain(
         &self,
-        model: &dyn Fn(&[f64]) -> f64,
+        model: &dyn Fn(&[f64]) -> Vec<f64>,
         scaler: &Scaler,
         instance: &[f64],
         rng: &mut Rng,
@@ -89,7 +91,8 @@ impl Lime {
         let width = self.kernel_width.unwrap_or(0.75 * (d as f64).sqrt());
         let samples = self.samples.max(1);
         let mut standard = Vec::with_capacity(samples * d);
-        let (mut y, mut weights) = (Vec::with_capacity(samples), Vec::with_capacity(samples));
+        let (mut points, mut weights) =
+            (Vec::with_capacity(samples * d), Vec::with_capacity(samples));
         let standard_instance: Vec<f64> = (0..d)
             .map(|j| (instance[j] - scaler.mean[j]) / scaler.scale[j])
             .collect();
@@ -116,9 +119,10 @@ impl Lime {
             weights.push(libm::sqrt(libm::exp(
                 -(distance * distance) / (width * width),
             )));
-            y.push(model(&row));
+            points.extend_from_slice(&row);
             standard.extend(scaled);
         }
+        let y = model(&points);
         let ridge = Ridge::fit(&standard, d, &y, &weights, self.alpha)?;
         let coef: Vec<f64> = ridge
             .coef
@@ -158,7 +162,8 @@ mod tests {
     #[test]
     fn a_linear_model_is_explained_by_its_own_coefficients() {
         let scaler = training_scaler();
-        let model = |x: &[f64]| 4.0 - 2.0 * x[0] + 0.5 * x[1];
+        let f = |x: &[f64]| 4.0 - 2.0 * x[0] + 0.5 * x[1];
+        let model = |rows: &[f64]| rows.chunks(2).map(f).collect::<Vec<f64>>();
         let e = Lime::DEFAULTS
             .explain(&model, &scaler, &[2.0, 5.0], &mut rng(2))
             .unwrap();
@@ -168,7 +173,7 @@ mod tests {
             (e.coef[0] + 2.0).abs() < 0.02 && (e.coef[1] - 0.5).abs() < 0.01,
             "{e:?}"
         );
-        assert!((e.prediction - model(&[2.0, 5.0])).abs() < 0.02, "{e:?}");
+        assert!((e.prediction - f(&[2.0, 5.0])).abs() < 0.02, "{e:?}");
         assert!((e.at(&[2.0, 5.0]) - e.prediction).abs() < 1e-9);
         // Without the penalty, exactly.
         let exact = Lime {
@@ -187,7 +192,7 @@ mod tests {
     #[test]
     fn a_curve_is_explained_by_its_slope_where_the_kernel_is_narrow() {
         let scaler = training_scaler();
-        let model = |x: &[f64]| x[0] * x[0];
+        let model = |rows: &[f64]| rows.chunks(2).map(|x| x[0] * x[0]).collect::<Vec<f64>>();
         let narrow = Lime {
             kernel_width: Some(0.1),
             alpha: 0.0,
