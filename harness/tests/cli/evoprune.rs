@@ -49,13 +49,10 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
     }
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("<p>Adapted: digits split by class &lt;not ImageNet&gt;.</p>"));
-    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let mut cells = 0;
-    for row in reader.records().map(Result::unwrap) {
+    for row in csv_rows(&out.join("results.csv")) {
         cells += 1;
-        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        let metrics = metrics_of(&row);
         let front = &metrics["front"];
         assert_eq!(
             front["objectives"],
@@ -98,9 +95,8 @@ fn evoprune_stores_three_objectives_and_the_report_projects_the_front() {
     // The comparison's columns are the cells' own values of each metric,
     // and its per-dataset test pairs the four runs.
     let mut means = std::collections::HashMap::new();
-    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
-    for row in reader.records().map(Result::unwrap) {
-        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+    for row in csv_rows(&out.join("results.csv")) {
+        let metrics = metrics_of(&row);
         for (name, value) in [
             (
                 "ensemble_average_accuracy_pct",
@@ -148,15 +144,12 @@ fn a_budget_ends_the_search() {
         "seed = 3\nbudget = { max_evaluations = 20 }\n",
     );
     ok(&run(dir.path(), &text, &["--jobs", "2"]));
-    let mut reader = csv::Reader::from_path(dir.path().join("out/results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    for row in reader.records().map(Result::unwrap) {
-        assert_eq!(&row[column("stop_reason")], "budget_exhausted");
+    for row in csv_rows(&dir.path().join("out/results.csv")) {
+        assert_eq!(&row["stop_reason"], "budget_exhausted");
         // The search stops at its first check past 20 passes: 20 plus at
         // most one mask's 10 epochs (8 passes: a fifth is held out), plus
         // the unpruned layer's 8.
-        let spent: u64 = row[column("objective_evals")].parse().unwrap();
+        let spent: u64 = row["objective_evals"].parse().unwrap();
         assert!((20..=36).contains(&spent), "{spent}");
     }
 }
@@ -165,7 +158,7 @@ fn a_budget_ends_the_search() {
 fn evoprune_refuses_what_it_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     // (what to replace, with what, what the refusal says)
-    for (from, to, message) in [
+    let cases = [
         (
             "ood_classes = [5, 6, 7, 8, 9]\n",
             "",
@@ -206,11 +199,10 @@ fn evoprune_refuses_what_it_cannot_run() {
             "\"r2\", \"unpruned",
             "prune.toml:16: no dataset of this file is of a task all of",
         ),
-    ] {
-        let text = EXPERIMENT.replace(from, to);
-        let e = refused(&run(dir.path(), &text, &["--dry-run"]));
-        assert!(e.contains(message), "{e}");
-    }
+    ];
+    refused_each(EXPERIMENT, &cases, |text| {
+        run(dir.path(), text, &["--dry-run"])
+    });
 }
 
 /// A CSV of `n` rows of `d` inputs (shifted by `shift`) and a class 0 / 1.

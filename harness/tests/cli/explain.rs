@@ -26,19 +26,16 @@ fn explainers_share_a_black_box_and_are_scored_against_it() {
     let dir = tempfile::tempdir().unwrap();
     ok(&run(dir.path(), EXPERIMENT, &["--jobs", "1"]));
     let out = dir.path().join("out");
-    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     // fold -> the network's test MSE, which every explainer must see alike.
     let mut network: HashMap<String, f64> = HashMap::new();
     let mut cells = 0;
-    for row in reader.records().map(Result::unwrap) {
+    for row in csv_rows(&out.join("results.csv")) {
         cells += 1;
-        assert_eq!(&row[column("status")], "ok", "{row:?}");
-        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        assert_eq!(&row["status"], "ok", "{row:?}");
+        let metrics = metrics_of(&row);
         let note = |k: &str| metrics["notes"][k].as_f64().unwrap_or(f64::NAN);
         let bb = note("blackbox_mse");
-        let seen = *network.entry(row[column("fold")].to_string()).or_insert(bb);
+        let seen = *network.entry(row["fold"].to_string()).or_insert(bb);
         assert_eq!(seen.to_bits(), bb.to_bits(), "one network per split");
         // On the same test points, RMS distances obey the triangle
         // inequality: surrogate to truth <= surrogate to network + network
@@ -62,7 +59,7 @@ fn explainers_share_a_black_box_and_are_scored_against_it() {
         ] {
             assert!(note(k) >= 0.0, "{k}: {metrics}");
         }
-        match &row[column("label")] {
+        match row["label"].as_str() {
             "SRNET" => {
                 let lines = metrics["expressions"].as_array().unwrap();
                 assert!(lines.len() >= 3, "a line per layer: {metrics}");
@@ -109,7 +106,7 @@ fn explainers_share_a_black_box_and_are_scored_against_it() {
 fn explainers_refuse_what_they_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     // (what to replace, with what, what the refusal says)
-    for (from, to, message) in [
+    let cases = [
         (
             "blackbox = { hidden = [3, 3], optimiser = \"adam\", learning_rate = 0.01, epochs = 300 }\n",
             "",
@@ -145,12 +142,8 @@ fn explainers_refuse_what_they_cannot_run() {
             "samples = 200, pairing = \"nearest\"",
             "unknown variant `nearest`, expected `own` or `authors`",
         ),
-    ] {
-        assert!(EXPERIMENT.contains(from), "{from}");
-        let text = EXPERIMENT.replace(from, to);
-        let err = refused(&run(dir.path(), &text, &[]));
-        assert!(err.contains(message), "{message:?} not in:\n{err}");
-    }
+    ];
+    refused_each(EXPERIMENT, &cases, |text| run(dir.path(), text, &[]));
 }
 
 /// SRNet's classification form on iris: agreement with the network's
@@ -165,13 +158,10 @@ fn srnet_explains_a_classifier_and_lime_is_refused_one() {
         [[methods]]\nname = \"SRNET\"\nparams = { generations = 10, population = 10, rows = 3, cols = 3 }\n";
     let dir = tempfile::tempdir().unwrap();
     ok(&run_embedded(dir.path(), "classes.toml", text, &[]));
-    let mut reader = csv::Reader::from_path(dir.path().join("out/results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let mut cells = 0;
-    for row in reader.records().map(Result::unwrap) {
+    for row in csv_rows(&dir.path().join("out/results.csv")) {
         cells += 1;
-        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        let metrics = metrics_of(&row);
         let note = |k: &str| metrics["notes"][k].as_f64().unwrap();
         let agree = note("fidelity_agreement_pct_interpolation");
         let network = note("blackbox_accuracy_pct");

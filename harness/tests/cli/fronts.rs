@@ -46,20 +46,17 @@ fn every_member_is_stored_and_the_report_shows_fronts_and_indicators() {
         );
     }
     assert!(!report.contains("may be cut off"), "{report}");
-    let mut reader = csv::Reader::from_path(dir.path().join("results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let mut cells = 0;
-    for row in reader.records().map(Result::unwrap) {
+    for row in csv_rows(&dir.path().join("results.csv")) {
         cells += 1;
-        let metrics: serde_json::Value = serde_json::from_str(&row[column("metrics")]).unwrap();
+        let metrics = metrics_of(&row);
         let front = &metrics["front"];
         assert_eq!(front["objectives"], serde_json::json!(["density", "mse"]));
         let members = front["members"].as_array().unwrap();
         assert!(!members.is_empty());
         let chosen = &members[front["chosen"].as_u64().unwrap() as usize];
         // The chosen member is the cell's own model: its test error is the cell's.
-        let error: f64 = row[column("test_error")].parse().unwrap();
+        let error: f64 = row["test_error"].parse().unwrap();
         assert_eq!(chosen["test_error"].as_f64().unwrap(), error);
         // lowest_error: no member has a lower training MSE.
         let mse = |m: &serde_json::Value| m["train"][1].as_f64().unwrap();

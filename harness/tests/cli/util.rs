@@ -156,3 +156,34 @@ pub fn exported(dir: &Path, file: &str) -> Vec<Vec<String>> {
         &dir.join(file).display().to_string(),
     )
 }
+
+/// A CSV file's rows, each a map from column name to value.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A results.csv row's `metrics` column, parsed.
+pub fn metrics_of(row: &std::collections::HashMap<String, String>) -> serde_json::Value {
+    serde_json::from_str(&row["metrics"]).unwrap()
+}
+
+/// `base` with each `(from, to)` replacement is refused, naming `message`.
+pub fn refused_each(base: &str, cases: &[(&str, &str, &str)], run: impl Fn(&str) -> Output) {
+    for (from, to, message) in cases {
+        assert!(base.contains(from), "{from}");
+        let err = refused(&run(&base.replace(from, to)));
+        assert!(err.contains(message), "{message:?} not in:\n{err}");
+    }
+}
