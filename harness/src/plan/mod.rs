@@ -468,19 +468,6 @@ fn plan_part(
                 ds.id
             );
         }
-        let classification = part
-            .datasets
-            .iter()
-            .find(|(d, _)| plan.datasets[*d].task == Task::Classification);
-        if let (Some((d, _)), Some(reg)) = (classification, nnbench_methods::find(m.name.get_ref()))
-            && !reg.classifies
-        {
-            bail!(
-                "{at}: method {} has no classification form, and dataset {} is a classification task; use it on regression datasets",
-                reg.name,
-                plan.datasets[*d].id
-            );
-        }
         if let (Some(tune), Some(reg)) = (&m.tune, nnbench_methods::find(m.name.get_ref()))
             && reg.explains
         {

@@ -148,15 +148,27 @@ impl BlackBox {
 
     /// The outputs at row-major points: the value, or the class label.
     pub fn predict(&self, rows: &[f64]) -> Vec<f64> {
+        match &self.labels {
+            None => self.map(rows, |out| out[0]),
+            Some(labels) => self.classes(rows).into_iter().map(|c| labels[c]).collect(),
+        }
+    }
+
+    /// A classifier's class index at row-major points (the largest logit).
+    pub fn classes(&self, rows: &[f64]) -> Vec<usize> {
+        self.map(rows, crate::metrics::argmax)
+    }
+
+    /// A classifier's class probabilities at row-major points (the
+    /// softmax of its logits), row-major.
+    pub fn probabilities(&self, rows: &[f64]) -> Vec<f64> {
+        self.map(rows, crate::dense::softmax).concat()
+    }
+
+    fn map<T>(&self, rows: &[f64], f: impl Fn(&[f64]) -> T) -> Vec<T> {
         let mut s = self.net.scratch();
         rows.chunks_exact(self.net.sizes[0].max(1))
-            .map(|x| {
-                let out = self.net.forward(&self.weights, x, &mut s);
-                match &self.labels {
-                    None => out[0],
-                    Some(labels) => labels[crate::metrics::argmax(out)],
-                }
-            })
+            .map(|x| f(self.net.forward(&self.weights, x, &mut s)))
             .collect()
     }
 }
@@ -226,6 +238,12 @@ mod tests {
             .count();
         assert!(agree >= 38, "{agree} of 40");
         assert_eq!(bb.layers(&data)[2].len(), 2, "two logits");
+        let p = bb.probabilities(&x);
+        let classes = bb.classes(&x);
+        for (i, pair) in p.chunks(2).enumerate() {
+            assert!((pair[0] + pair[1] - 1.0).abs() < 1e-12);
+            assert_eq!(classes[i], usize::from(pair[1] > pair[0]));
+        }
     }
 
     #[test]

@@ -149,9 +149,6 @@ pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
     /// Whether the method explains a network ([`Problem::black_box`]); the
     /// harness refuses it a dataset without `blackbox` settings.
     const EXPLAINS: bool = false;
-    /// Whether the method can take a classification task; the harness
-    /// refuses a classification dataset to one that cannot.
-    const CLASSIFIES: bool = true;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError>;
 }

@@ -28,7 +28,6 @@ pub struct Registration {
     pub reconstructs: bool,
     pub needs_ood: bool,
     pub explains: bool,
-    pub classifies: bool,
     pub defaults: fn() -> toml::Table,
     pub build: fn(toml::Table) -> Result<Built, BuildError>,
 }
@@ -41,7 +40,6 @@ pub fn register<P: MethodParams>() -> Registration {
         reconstructs: P::RECONSTRUCTS,
         needs_ood: P::NEEDS_OOD,
         explains: P::EXPLAINS,
-        classifies: P::CLASSIFIES,
         defaults: || to_table(&P::default()),
         build: |table| {
             let params = P::deserialize(toml::Value::Table(table))

@@ -5,15 +5,23 @@
 //! evaluated there; `pairing = "authors"` keeps the script's slip instead,
 //! predicting the i-th point of any set by the model explained at the i-th
 //! extrapolation point (it explains at `x_test[i]` and evaluates at
-//! `x_valid[i]`).
+//! `x_valid[i]`; on a dataset without an extrapolation domain, the i-th
+//! training point).
+//!
+//! On a classifier each takes the classification form the authors' script
+//! uses (`srnet-clas/run_maple_lime.py`): LIME explains every class's
+//! probability at the point and gives the class of the largest local
+//! prediction; MAPLE is the forest-classifier form with a local logistic
+//! regression.
 
+use nnbench_core::metrics::argmax;
 use nnbench_core::seed::{derive, rng};
 use nnbench_core::{
     BlackBox, Method, MethodParams, Model, ParamError, Patterns, Problem, Seeds, StopReason,
     Trained, check,
 };
 use nnbench_surrogates::forest::ForestSettings;
-use nnbench_surrogates::{Lime, Maple, MapleSettings, Scaler};
+use nnbench_surrogates::{Lime, Maple, MapleClassifier, MapleSettings, Quartiles, Scaler};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +44,9 @@ pub struct LimeParams {
     pub kernel_width: Option<f64>,
     /// The weighted ridge's penalty (LIME's `Ridge(alpha=1)`).
     pub alpha: f64,
+    /// The inputs the classification form keeps (lime's `num_features`);
+    /// the regression form keeps them all, as the authors ask.
+    pub features: usize,
     pub pairing: Pairing,
 }
 
@@ -46,7 +57,19 @@ impl Default for LimeParams {
             samples: l.samples,
             kernel_width: l.kernel_width,
             alpha: l.alpha,
+            features: l.features,
             pairing: Pairing::Own,
+        }
+    }
+}
+
+impl LimeParams {
+    fn lime(&self) -> Lime {
+        Lime {
+            samples: self.samples,
+            kernel_width: self.kernel_width,
+            alpha: self.alpha,
+            features: self.features,
         }
     }
 }
@@ -58,7 +81,8 @@ pub struct MapleParams {
     /// The share of inputs each split draws from.
     pub max_features: f64,
     pub min_leaf: usize,
-    /// The local ridge's penalty.
+    /// The regression form's local ridge penalty (the classification
+    /// form's logistic regression is scikit-learn's default, C = 1).
     pub regularization: f64,
     pub pairing: Pairing,
 }
@@ -81,10 +105,10 @@ impl MethodParams for LimeParams {
     const SUMMARY: &'static str = "LIME tabular (Ribeiro et al. 2016) explaining a trained network: a ridge on Gaussian perturbations from the training mean and sd, weighted by their nearness to each point, seeded";
     const VERSION: u32 = 1;
     const EXPLAINS: bool = true;
-    const CLASSIFIES: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::count("samples", self.samples, 2, check::MAX_SAMPLES)?;
+        check::count("features", self.features, 1, check::MAX_UNITS)?;
         if let Some(w) = self.kernel_width {
             check::positive("kernel_width", w)?;
         }
@@ -98,7 +122,6 @@ impl MethodParams for MapleParams {
     const SUMMARY: &'static str = "MAPLE (Plumb et al. 2018) explaining a trained network: random-forest leaf weights, DStump feature selection, a local ridge, seeded";
     const VERSION: u32 = 1;
     const EXPLAINS: bool = true;
-    const CLASSIFIES: bool = false;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::count("trees", self.trees, 1, check::MAX_POPULATION)?;
@@ -118,8 +141,6 @@ impl MethodParams for MapleParams {
 struct LimeMethod(LimeParams);
 struct MapleMethod(MapleParams);
 
-/// The black box (a regression network: the plan refuses these methods
-/// a classification dataset, as their classification forms are not built).
 fn black_box<'a>(problem: &Problem<'a>) -> &'a BlackBox {
     problem
         .black_box()
@@ -141,24 +162,36 @@ fn anchor(problem: &Problem<'_>, pairing: Pairing) -> Option<Vec<f64>> {
 impl Method for LimeMethod {
     fn train(&self, problem: &mut Problem<'_>, seeds: Seeds) -> Trained {
         let p = &self.0;
-        let black_box = black_box(problem);
+        let black_box = black_box(problem).clone();
         let data = problem.data();
-        Trained {
-            model: Box::new(Local {
-                d: data.inputs(),
-                anchor: anchor(problem, p.pairing),
-                explainer: LimeAt {
-                    lime: Lime {
-                        samples: p.samples,
-                        kernel_width: p.kernel_width,
-                        alpha: p.alpha,
-                    },
-                    scaler: Scaler::fit(&data.rows(), data.inputs()),
-                    black_box: black_box.clone(),
-                    seed: seeds.run().random(),
+        let (rows, d) = (data.rows(), data.inputs());
+        let seed = seeds.run().random();
+        let lime = p.lime();
+        let model: Box<dyn Model> = match black_box.labels().map(<[f64]>::to_vec) {
+            None => local(
+                problem,
+                p.pairing,
+                LimeAt {
+                    lime,
+                    scaler: Scaler::fit(&rows, d),
+                    black_box,
+                    seed,
                 },
-                explanations: AtomicU64::new(0),
-            }),
+            ),
+            Some(labels) => local(
+                problem,
+                p.pairing,
+                LimeClassesAt {
+                    lime,
+                    quartiles: Quartiles::fit(&rows, d),
+                    black_box,
+                    labels,
+                    seed,
+                },
+            ),
+        };
+        Trained {
+            model,
             stop: StopReason::MaxIterations,
         }
     }
@@ -170,17 +203,34 @@ impl Method for MapleMethod {
         let black_box = black_box(problem);
         let data = problem.data();
         let (x, d) = (data.rows(), data.inputs());
+        let forest = ForestSettings {
+            trees: p.trees,
+            max_features: p.max_features,
+            min_leaf: p.min_leaf,
+        };
+        if let Some(labels) = black_box.labels() {
+            let maple =
+                MapleClassifier::fit(&x, d, &black_box.classes(&x), forest, &mut seeds.run());
+            problem.charge(1, 0);
+            return Trained {
+                model: local(
+                    problem,
+                    p.pairing,
+                    MapleClassesAt {
+                        maple,
+                        labels: labels.to_vec(),
+                    },
+                ),
+                stop: StopReason::MaxIterations,
+            };
+        }
         // MAPLE selects its inputs on held points: the validation domain's,
         // as the authors pass theirs, or the training part's own.
         let x_valid = problem
             .domains()
             .map_or_else(|| x.clone(), |dom| dom.validation.rows());
         let settings = MapleSettings {
-            forest: ForestSettings {
-                trees: p.trees,
-                max_features: p.max_features,
-                min_leaf: p.min_leaf,
-            },
+            forest,
             regularization: p.regularization,
         };
         let maple = Maple::fit(
@@ -197,18 +247,28 @@ impl Method for MapleMethod {
         let passes = 1 + maple.ranking.len() as u64;
         problem.charge(passes, 0);
         Trained {
-            model: Box::new(Local {
-                d,
-                anchor: anchor(problem, p.pairing),
-                explainer: maple,
-                explanations: AtomicU64::new(0),
-            }),
+            model: local(problem, p.pairing, maple),
             stop: StopReason::MaxIterations,
         }
     }
 }
 
-/// A local explainer: the value at `x` of the linear model explained at `at`.
+/// The explainer's local models as the cell's model.
+fn local<E: ExplainAt + Sync + 'static>(
+    problem: &Problem<'_>,
+    pairing: Pairing,
+    explainer: E,
+) -> Box<dyn Model> {
+    Box::new(Local {
+        d: problem.data().inputs(),
+        anchor: anchor(problem, pairing),
+        explainer,
+        explanations: AtomicU64::new(0),
+    })
+}
+
+/// A local explainer: the value at `x` of the local model explained at
+/// `at` (for a classifier, the class label it gives).
 trait ExplainAt: Send {
     fn value(&self, at: &[f64], x: &[f64]) -> f64;
     /// Black-box queries one explanation makes.
@@ -222,12 +282,16 @@ struct LimeAt {
     seed: u64,
 }
 
+/// A stream per explained point, so a point's explanation is the same
+/// whichever set asks for it.
+fn stream(seed: u64, at: &[f64]) -> nnbench_core::Rng {
+    let bits: Vec<String> = at.iter().map(|v| v.to_bits().to_string()).collect();
+    rng(derive(seed, &[&bits.join(",")]))
+}
+
 impl ExplainAt for LimeAt {
     fn value(&self, at: &[f64], x: &[f64]) -> f64 {
-        // A stream per explained point, so a point's explanation is the
-        // same whichever set asks for it.
-        let bits: Vec<String> = at.iter().map(|v| v.to_bits().to_string()).collect();
-        let mut rng = rng(derive(self.seed, &[&bits.join(",")]));
+        let mut rng = stream(self.seed, at);
         let model = |rows: &[f64]| self.black_box.predict(rows);
         self.lime
             .explain(&model, &self.scaler, at, &mut rng)
@@ -236,6 +300,52 @@ impl ExplainAt for LimeAt {
 
     fn queries(&self) -> u64 {
         self.lime.samples as u64
+    }
+}
+
+struct LimeClassesAt {
+    lime: Lime,
+    quartiles: Quartiles,
+    black_box: BlackBox,
+    labels: Vec<f64>,
+    seed: u64,
+}
+
+impl ExplainAt for LimeClassesAt {
+    /// Each class's probability explained in turn from one stream (lime's
+    /// `random_state` runs on across the calls), the class of the largest
+    /// local prediction given.
+    fn value(&self, at: &[f64], x: &[f64]) -> f64 {
+        let mut rng = stream(self.seed, at);
+        let k = self.labels.len();
+        let model = |rows: &[f64]| self.black_box.probabilities(rows);
+        let local: Option<Vec<f64>> = (0..k)
+            .map(|label| {
+                self.lime
+                    .explain_label(&model, k, &self.quartiles, at, label, &mut rng)
+                    .map(|e| e.at(&self.quartiles, x))
+            })
+            .collect();
+        local.map_or(f64::NAN, |l| self.labels[argmax(&l)])
+    }
+
+    fn queries(&self) -> u64 {
+        (self.lime.samples * self.labels.len()) as u64
+    }
+}
+
+struct MapleClassesAt {
+    maple: MapleClassifier,
+    labels: Vec<f64>,
+}
+
+impl ExplainAt for MapleClassesAt {
+    fn value(&self, at: &[f64], x: &[f64]) -> f64 {
+        self.labels[self.maple.predict(at, x)]
+    }
+
+    fn queries(&self) -> u64 {
+        0
     }
 }
 

@@ -8,7 +8,21 @@
 //! weights sqrt(exp(-d^2 / w^2)) with w = 0.75 sqrt(d); a ridge (alpha 1)
 //! on the standardised samples. With every input kept, LIME's feature
 //! selection keeps all of them. Seeded, where the authors' was not.
+//!
+//! The classification form ([`Lime::explain_label`]) is lime's default,
+//! as SRNet's classification comparison calls it
+//! (`LimeTabularExplainer(X_train, mode="classification")`,
+//! `explain_instance(x, f, labels=(label,))`): inputs discretised by
+//! quartiles ([`Quartiles`]); each sample draws every input's bin with the
+//! training shares and a value in it; a sample is described by which
+//! inputs share the instance's bin (1) or not (0), all ones for the
+//! instance, and weighted by the kernel on that description's distance;
+//! `feature_selection="auto"` with `num_features=10` keeps the inputs of
+//! the 10 largest coefficients of a ridge (alpha 0.01) on all of them;
+//! the ridge (alpha 1) on those inputs predicts one class's probability,
+//! and its value at the instance is `local_pred`.
 
+use crate::quartiles::Quartiles;
 use crate::ridge::Ridge;
 use nnbench_core::Rng;
 use nnbench_core::seed::normal;
@@ -19,6 +33,8 @@ pub struct Lime {
     /// None: 0.75 sqrt(d).
     pub kernel_width: Option<f64>,
     pub alpha: f64,
+    /// The inputs the classification form keeps (lime's `num_features`).
+    pub features: usize,
 }
 
 impl Lime {
@@ -26,7 +42,17 @@ impl Lime {
         samples: 5000,
         kernel_width: None,
         alpha: 1.0,
+        features: 10,
     };
+
+    fn width(&self, d: usize) -> f64 {
+        self.kernel_width.unwrap_or(0.75 * (d as f64).sqrt())
+    }
+
+    fn kernel(&self, distance: f64, d: usize) -> f64 {
+        let width = self.width(d);
+        libm::sqrt(libm::exp(-(distance * distance) / (width * width)))
+    }
 }
 
 /// The training part's per-input mean and standard deviation (population,
@@ -88,7 +114,6 @@ impl Lime {
         rng: &mut Rng,
     ) -> Option<Explanation> {
         let d = instance.len();
-        let width = self.kernel_width.unwrap_or(0.75 * (d as f64).sqrt());
         let samples = self.samples.max(1);
         let mut standard = Vec::with_capacity(samples * d);
         let (mut points, mut weights) =
@@ -116,9 +141,7 @@ impl Lime {
                 .map(|(a, b)| (a - b).powi(2))
                 .sum::<f64>()
                 .sqrt();
-            weights.push(libm::sqrt(libm::exp(
-                -(distance * distance) / (width * width),
-            )));
+            weights.push(self.kernel(distance, d));
             points.extend_from_slice(&row);
             standard.extend(scaled);
         }
@@ -142,6 +165,98 @@ impl Lime {
             coef,
             intercept,
         })
+    }
+}
+
+/// One class's local model in lime's discretised form: a ridge on which
+/// inputs share the explained instance's bin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelExplanation {
+    /// The bins of the explained instance.
+    bins: Vec<usize>,
+    /// The inputs kept, and the ridge on their 0/1 descriptions.
+    kept: Vec<usize>,
+    ridge: Ridge,
+}
+
+impl LabelExplanation {
+    /// The local model's value at `x`: `local_pred` at the instance itself.
+    pub fn at(&self, quartiles: &Quartiles, x: &[f64]) -> f64 {
+        let description: Vec<f64> = self
+            .kept
+            .iter()
+            .map(|&j| f64::from(u8::from(quartiles.bin(j, x[j]) == self.bins[j])))
+            .collect();
+        self.ridge.predict(&description)
+    }
+}
+
+impl Lime {
+    /// Explains class `label` of `probabilities` at `instance`; None if a
+    /// ridge cannot be fitted. `probabilities` maps row-major points to
+    /// `classes` probabilities each and is called once, on every sample.
+    pub fn explain_label(
+        &self,
+        probabilities: &dyn Fn(&[f64]) -> Vec<f64>,
+        classes: usize,
+        quartiles: &Quartiles,
+        instance: &[f64],
+        label: usize,
+        rng: &mut Rng,
+    ) -> Option<LabelExplanation> {
+        let d = instance.len();
+        let samples = self.samples.max(1);
+        let bins: Vec<usize> = (0..d).map(|j| quartiles.bin(j, instance[j])).collect();
+        // As lime: every input's bins for every sample first (the first
+        // sample's overwritten by the instance), then their values.
+        let mut drawn = vec![0usize; samples * d];
+        for j in 0..d {
+            for s in 0..samples {
+                drawn[s * d + j] = quartiles.draw_bin(j, rng);
+            }
+        }
+        drawn[..d].copy_from_slice(&bins);
+        let mut points = vec![0.0; samples * d];
+        points[..d].copy_from_slice(instance);
+        for j in 0..d {
+            for s in 1..samples {
+                points[s * d + j] = quartiles.draw_value(j, drawn[s * d + j], rng);
+            }
+        }
+        let description: Vec<f64> = drawn
+            .chunks_exact(d)
+            .flat_map(|row| {
+                row.iter()
+                    .zip(&bins)
+                    .map(|(a, b)| f64::from(u8::from(a == b)))
+            })
+            .collect();
+        let weights: Vec<f64> = description
+            .chunks_exact(d)
+            .map(|row| {
+                let differ = row.iter().filter(|&&v| v == 0.0).count();
+                self.kernel((differ as f64).sqrt(), d)
+            })
+            .collect();
+        let p = probabilities(&points);
+        let y: Vec<f64> = (0..samples).map(|s| p[s * classes + label]).collect();
+        let kept: Vec<usize> = if self.features >= d {
+            (0..d).collect()
+        } else {
+            // `highest_weights`: the largest |coefficient| times the
+            // instance's description (all ones); a stable sort, as Python's.
+            let all = Ridge::fit(&description, d, &y, &weights, 0.01)?;
+            let mut order: Vec<usize> = (0..d).collect();
+            order.sort_by(|&a, &b| all.coef[b].abs().total_cmp(&all.coef[a].abs()));
+            order.truncate(self.features.max(1));
+            order
+        };
+        let columns: Vec<f64> = description
+            .chunks_exact(d)
+            .flat_map(|row| kept.iter().map(move |&j| row[j]))
+            .collect();
+        let ridge = Ridge::fit(&columns, kept.len(), &y, &weights, self.alpha)?;
+        Some(LabelExplanation { bins, kept, ridge })
     }
 }
 
@@ -206,6 +321,51 @@ mod tests {
             narrow.explain(&model, &scaler, &[3.0, 3.0], &mut rng(3)),
             Some(e)
         );
+    }
+
+    /// Twelve inputs of which only the first decides the class (above the
+    /// median: class 1), as a network's probabilities.
+    fn step_classifier(rows: &[f64]) -> Vec<f64> {
+        rows.chunks(12)
+            .flat_map(|x| {
+                let p = if x[0] > 0.0 { 0.9 } else { 0.1 };
+                [1.0 - p, p]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_class_is_explained_by_the_input_that_decides_it() {
+        let mut r = rng(4);
+        let x: Vec<f64> = (0..12 * 300).map(|_| normal(&mut r)).collect();
+        let quartiles = Quartiles::fit(&x, 12);
+        let instance: Vec<f64> = (0..12).map(|j| if j == 0 { 1.0 } else { 0.1 }).collect();
+        let explain = |label| {
+            Lime::DEFAULTS
+                .explain_label(
+                    &step_classifier,
+                    2,
+                    &quartiles,
+                    &instance,
+                    label,
+                    &mut rng(5),
+                )
+                .unwrap()
+        };
+        let (zero, one) = (explain(0), explain(1));
+        // Ten of the twelve inputs kept, the deciding one among them.
+        assert_eq!(one.kept.len(), 10);
+        assert_eq!(one.kept[0], 0, "{:?}", one.kept);
+        // Sharing the instance's top-quartile bin of x0 makes class 1 about
+        // 0.9 likely; elsewhere x0 is above the median a third of the time.
+        let local = one.at(&quartiles, &instance);
+        assert!((local - 0.9).abs() < 0.05, "{local}");
+        assert!(zero.at(&quartiles, &instance) < 0.2);
+        // Off the instance's bin of x0 the local model says class 0.
+        let mut other = instance.clone();
+        other[0] = -1.5;
+        assert!(one.at(&quartiles, &other) < 0.5);
+        assert_eq!(explain(1), one);
     }
 
     #[test]

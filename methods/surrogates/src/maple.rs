@@ -62,13 +62,13 @@ impl Maple {
         s: MapleSettings,
         rng: &mut Rng,
     ) -> Maple {
-        let forest = Forest::fit(x, d, response, s.forest, rng);
+        let forest = Forest::fit(x, d, response, 1, s.forest, rng);
         let n = response.len();
         let leaves = forest
             .trees
             .iter()
             .map(|t| {
-                let ids: Vec<usize> = (0..n).map(|i| t.leaf(&x[i * d..(i + 1) * d]).0).collect();
+                let ids: Vec<usize> = (0..n).map(|i| t.leaf(&x[i * d..(i + 1) * d])).collect();
                 let mut counts = vec![0; t.leaves];
                 for &l in &ids {
                     counts[l] += 1;
@@ -121,7 +121,7 @@ impl Maple {
     pub fn weights(&self, instance: &[f64]) -> Vec<f64> {
         let mut w = vec![0.0; self.response.len()];
         for (tree, (ids, counts)) in self.forest.trees.iter().zip(&self.leaves) {
-            let leaf = tree.leaf(instance).0;
+            let leaf = tree.leaf(instance);
             for (i, &l) in ids.iter().enumerate() {
                 if l == leaf {
                     w[i] += 1.0 / counts[leaf] as f64;
