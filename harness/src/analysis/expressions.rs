@@ -1,7 +1,8 @@
 //! The surrogates' readable forms a report shows: for each dataset and
 //! explainer, the expressions of its median run, ranked by fidelity to the
-//! network on the test part (by test error where a cell has no fidelity),
-//! so the expression shown is a typical one, not the luckiest.
+//! network on the test part (fidelity MSE for values, agreement for
+//! classes; by test error where a cell has no fidelity), so the expression
+//! shown is a typical one, not the luckiest.
 
 use crate::store::record::CellRecord;
 use serde::Serialize;
@@ -19,7 +20,24 @@ pub struct MedianExpression {
     pub lines: Vec<String>,
 }
 
-const RANK: &str = "fidelity_mse_interpolation";
+/// What ranks a run, the first a cell notes: (note, higher is better).
+const RANKS: [(&str, bool); 2] = [
+    ("fidelity_mse_interpolation", false),
+    ("fidelity_agreement_pct_interpolation", true),
+];
+
+/// The ranking's name, the run's value of it, and its sort key (lower
+/// first).
+fn rank(r: &CellRecord) -> (&'static str, f64, f64) {
+    let notes = r.metrics.as_ref().map(|m| &m.notes);
+    RANKS
+        .iter()
+        .find_map(|&(name, higher)| {
+            let v = *notes?.get(name)?;
+            Some((name, v, if higher { -v } else { v }))
+        })
+        .unwrap_or(("test_error", r.test_error, r.test_error))
+}
 
 pub fn medians(
     datasets: &[String],
@@ -29,7 +47,7 @@ pub fn medians(
     let mut out = Vec::new();
     for dataset in datasets {
         for label in labels {
-            let mut runs: Vec<(f64, &CellRecord)> = ok
+            let mut runs: Vec<_> = ok
                 .iter()
                 .filter(|r| &r.dataset == dataset && &r.label == label)
                 .filter(|r| {
@@ -37,19 +55,19 @@ pub fn medians(
                         .as_ref()
                         .is_some_and(|m| !m.expressions.is_empty())
                 })
-                .map(|r| (rank_value(r), *r))
+                .map(|r| (rank(r), *r))
                 .collect();
             if runs.is_empty() {
                 continue;
             }
             // Ties by key, so the choice does not depend on the store's order.
-            runs.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
-            let (value, median) = runs[(runs.len() - 1) / 2];
-            let ranked_by = if has_fidelity(median) {
-                RANK
-            } else {
-                "test_error"
-            };
+            runs.sort_by(|a, b| {
+                (a.0)
+                    .2
+                    .total_cmp(&(b.0).2)
+                    .then_with(|| a.1.key.cmp(&b.1.key))
+            });
+            let ((ranked_by, value, _), median) = runs[(runs.len() - 1) / 2];
             out.push(MedianExpression {
                 dataset: dataset.clone(),
                 label: label.clone(),
@@ -65,17 +83,4 @@ pub fn medians(
         }
     }
     out
-}
-
-fn has_fidelity(r: &CellRecord) -> bool {
-    r.metrics
-        .as_ref()
-        .is_some_and(|m| m.notes.contains_key(RANK))
-}
-
-fn rank_value(r: &CellRecord) -> f64 {
-    r.metrics
-        .as_ref()
-        .and_then(|m| m.notes.get(RANK).copied())
-        .unwrap_or(r.test_error)
 }

@@ -188,4 +188,10 @@ fn every_explainer_explains_a_classifier() {
         }
     }
     assert_eq!(cells, 9);
+    // SRNet's expressions are those of its median run by agreement.
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(
+        report.contains("the median of 3 runs by fidelity_agreement_pct_interpolation ("),
+        "{report}"
+    );
 }
