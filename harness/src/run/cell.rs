@@ -161,6 +161,10 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     };
     let model = trained.model.as_ref();
     let outputs = (model.outputs(&train_p), model.outputs(&test_p));
+    if let Some(failure) = model.failure() {
+        record.error = format!("{}: {failure}", config.name);
+        return record;
+    }
     let stop = settle(trained.stop, &problem, &outputs.0);
     record.stop_reason = Some(stop);
     let labels = train.class_labels();

@@ -7,6 +7,7 @@ mod concurrency;
 mod evoprune;
 mod experiments;
 mod explain;
+mod external;
 mod fetch;
 mod fronts;
 mod layering;

@@ -62,6 +62,13 @@ pub trait Model: Send {
         Vec::new()
     }
 
+    /// Why the model's outputs cannot be trusted, if they cannot (an
+    /// external program that crashed or answered nonsense): the harness
+    /// records the cell as failed with this text instead of scoring it.
+    fn failure(&self) -> Option<String> {
+        None
+    }
+
     /// The model's readable form, for an explainer's surrogate: one line
     /// per layer (SRNet's expressions), stored with the cell and shown in
     /// the report.
@@ -149,6 +156,13 @@ pub trait MethodParams: Serialize + DeserializeOwned + Default + 'static {
     /// Whether the method explains a network ([`Problem::black_box`]); the
     /// harness refuses it a dataset without `blackbox` settings.
     const EXPLAINS: bool = false;
+
+    /// Fills in what a run depends on beyond the values written (an
+    /// external program's source files, by hash) before the parameters are
+    /// built and become part of the cell key. Most methods have nothing.
+    fn resolve(&mut self) -> Result<(), ParamError> {
+        Ok(())
+    }
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError>;
 }

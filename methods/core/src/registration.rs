@@ -42,8 +42,9 @@ pub fn register<P: MethodParams>() -> Registration {
         explains: P::EXPLAINS,
         defaults: || to_table(&P::default()),
         build: |table| {
-            let params = P::deserialize(toml::Value::Table(table))
+            let mut params = P::deserialize(toml::Value::Table(table))
                 .map_err(|e| BuildError::Toml(e.message().to_string()))?;
+            params.resolve()?;
             let method = params.build()?;
             Ok(Built {
                 method,

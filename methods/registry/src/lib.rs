@@ -5,6 +5,7 @@
 
 use nnbench_core::{MeanParams, Registration, register};
 use nnbench_evoprune::EvopruneParams;
+use nnbench_external::ExternalParams;
 use nnbench_ga::GeneticParams;
 use nnbench_gemonn::{DescentParams, GemonnParams, Nsga2Params};
 use nnbench_gradient::{AdamParams, RpropParams};
@@ -33,6 +34,7 @@ pub fn all() -> Vec<Registration> {
         register::<LimeParams>(),
         register::<MapleParams>(),
         register::<MeanParams>(),
+        register::<ExternalParams>(),
     ]
 }
 
