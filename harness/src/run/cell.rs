@@ -154,6 +154,7 @@ fn run_unguarded(plan: &Plan, cell: &Cell, clock: Clock) -> CellRecord {
     }
     let trained = method.train(&mut problem, Seeds::new(cell.seed, cell.shared_seed));
     (record.wall_s, record.cpu_s) = timer.elapsed();
+    record.cpu_s += timer.cpu(problem.cpu_elsewhere());
     let spent = problem.spent();
     record.spent = Spent {
         objective_evals: spent.objective_evals + tuning_spent.objective_evals,

@@ -29,6 +29,15 @@ impl Clock {
 }
 
 impl Timer {
+    /// CPU seconds measured elsewhere (an external program's), as this
+    /// clock reports them.
+    pub fn cpu(&self, seconds: f64) -> f64 {
+        match self.clock {
+            Clock::Real => seconds,
+            Clock::Fixed => 0.0,
+        }
+    }
+
     /// (wall, cpu) seconds since the start.
     pub fn elapsed(&self) -> (f64, f64) {
         match self.clock {

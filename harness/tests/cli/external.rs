@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// An experiment of `program` (a TOML inline table) beside MEAN on iris
 /// and diabetes.
-fn experiment(program: &str, params: &str) -> String {
+fn with_program(program: &str, params: &str) -> String {
     format!(
         "name = \"external\"\nseed = 3\n\
          protocol = {{ kind = \"kfold\", folds = 3, repetitions = 1 }}\n\
@@ -25,7 +25,7 @@ fn examples() -> String {
 }
 
 fn linear_sgd(params: &str) -> String {
-    experiment(
+    with_program(
         &format!(
             "{{ command = [\"python3\", \"linear_sgd.py\"], dir = {:?} }}",
             examples()
@@ -61,6 +61,9 @@ fn the_python_example_runs_through_the_protocol_deterministically() {
         assert_eq!(row["objective_evals"], "60", "{row:?}");
         assert_eq!(row["gradient_evals"], "60", "{row:?}");
         assert!(metrics["notes"]["final_training_loss"].as_f64().unwrap() > 0.0);
+        // The program's own CPU counts in the cell's, which the harness's
+        // thread clock alone would miss (Python's start-up is tens of ms).
+        assert!(row["cpu_s"].parse::<f64>().unwrap() >= 0.01, "{row:?}");
         assert!(
             !metrics["trace"].as_array().unwrap().is_empty(),
             "{metrics}"
@@ -98,6 +101,55 @@ fn the_python_example_runs_through_the_protocol_deterministically() {
         exported(dir.path(), "external.toml"),
         exported(two.path(), "external.toml")
     );
+}
+
+fn numpy() -> bool {
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import numpy"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found || std::env::var("NNBENCH_REQUIRE_NUMPY").as_deref() != Ok("1"),
+        "NNBENCH_REQUIRE_NUMPY=1 but python3 cannot import numpy (python3 -m pip install numpy)"
+    );
+    found
+}
+
+/// The shipped example experiment: the numpy method's column beside
+/// PROPOSED, ADAM and RPROP in the paper's tables, with the statistics.
+#[test]
+fn the_numpy_example_takes_its_place_beside_the_baselines() {
+    if !numpy() {
+        eprintln!("skipped: python3 cannot import numpy");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    ok(&harness(
+        &[
+            &crate::util::experiment("external-example.toml"),
+            "--out",
+            &out.display().to_string(),
+        ],
+        &repo(),
+    ));
+    let rows: Vec<_> = csv_rows(&out.join("results.csv"))
+        .into_iter()
+        .filter(|r| r["label"] == "NUMPY_MLP")
+        .collect();
+    assert_eq!(rows.len(), 50);
+    assert!(rows.iter().all(|r| r["status"] == "ok"), "{rows:?}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for needle in [
+        "| dataset | protocol | PROPOSED | ADAM | RPROP | NUMPY_MLP |",
+        "W/T/L vs control",
+        "#### Published beside regenerated",
+    ] {
+        assert!(
+            report.contains(needle),
+            "{needle:?} not in the report:\n{report}"
+        );
+    }
 }
 
 /// A program that answers the train message at once, then behaves as
@@ -153,7 +205,7 @@ fn a_misbehaving_program_fails_its_cells_with_its_stderr_and_the_grid_goes_on() 
     for (answer, settings, needles) in cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.py"), misbehaving(&answer)).unwrap();
-        let text = experiment(
+        let text = with_program(
             &format!("{{ command = [\"python3\", \"bad.py\"]{settings} }}"),
             "",
         );
@@ -179,7 +231,7 @@ fn a_misbehaving_program_fails_its_cells_with_its_stderr_and_the_grid_goes_on() 
     // A program that behaves, progress on stderr and all, passes.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.py"), misbehaving(good)).unwrap();
-    let text = experiment("{ command = [\"python3\", \"bad.py\"] }", "");
+    let text = with_program("{ command = [\"python3\", \"bad.py\"] }", "");
     ok(&run_embedded(dir.path(), "external.toml", &text, &[]));
 }
 
@@ -193,7 +245,7 @@ fn editing_the_script_reruns_its_cells_and_nothing_else() {
         )
         .unwrap();
     }
-    let text = experiment(
+    let text = with_program(
         "{ command = [\"python3\", \"linear_sgd.py\"], sources = [\"linear_sgd.py\", \"nnbench_protocol.py\"] }",
         ", epochs = 5",
     );
@@ -220,7 +272,7 @@ fn editing_the_script_reruns_its_cells_and_nothing_else() {
 fn bad_programs_are_refused_at_plan_time() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("m.py"), "").unwrap();
-    let base = experiment("{ command = [\"python3\", \"m.py\"] }", "");
+    let base = with_program("{ command = [\"python3\", \"m.py\"] }", "");
     let cases = [
         (
             "[\"python3\", \"m.py\"] }",

@@ -49,6 +49,8 @@ pub struct Problem<'a> {
     black_box: Option<&'a BlackBox>,
     /// Points of the dataset's wider domains, for an explainer to select on.
     domains: Option<Domains<'a>>,
+    /// CPU seconds spent outside the training thread (an external program's).
+    cpu_elsewhere: f64,
 }
 
 /// Points of a dataset's wider domains, scaled as the training part (their
@@ -77,7 +79,19 @@ impl<'a> Problem<'a> {
             ood: None,
             black_box: None,
             domains: None,
+            cpu_elsewhere: 0.0,
         }
+    }
+
+    /// Records CPU seconds the method spent outside the calling thread (a
+    /// program it ran), which the cell's thread clock cannot see; the
+    /// harness adds them to the cell's CPU time.
+    pub fn charge_cpu(&mut self, seconds: f64) {
+        self.cpu_elsewhere += seconds;
+    }
+
+    pub fn cpu_elsewhere(&self) -> f64 {
+        self.cpu_elsewhere
     }
 
     /// The problem `method` trains on: `data`, `budget`, and the network

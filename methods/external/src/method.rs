@@ -324,6 +324,9 @@ impl Method for External {
                 };
                 charge(problem, objective_evals, gradient_evals, &trace)
                     .map_err(|e| session.failure(&e))?;
+                let notes: Vec<(&'static str, f64)> =
+                    notes.iter().map(|(k, v)| (intern(k), *v)).collect();
+                problem.charge_cpu(session.cpu_seconds().unwrap_or(0.0));
                 Ok((session, stop, notes))
             });
         match started {
@@ -332,7 +335,7 @@ impl Method for External {
                     session: Mutex::new(Some(session)),
                     failure: Mutex::new(None),
                     task,
-                    notes: notes.iter().map(|(k, v)| (intern(k), *v)).collect(),
+                    notes,
                 }),
                 stop,
             },

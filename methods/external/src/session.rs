@@ -165,6 +165,25 @@ impl Session {
         format!("external program: {what}{ended}{stderr}")
     }
 
+    /// The CPU seconds the program and the children it waited for have
+    /// used so far (Linux's /proc; None elsewhere): the harness's clock
+    /// times its own thread, not the program.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let pid = self.child.lock().unwrap_or_else(|p| p.into_inner()).id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command name in parentheses: state is field 3, utime,
+        // stime, cutime and cstime fields 14 to 17.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: f64 = fields
+            .get(11..15)?
+            .iter()
+            .map(|f| f.parse::<f64>().ok())
+            .sum::<Option<f64>>()?;
+        // SAFETY: sysconf reads a constant of the system.
+        let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        (per_second > 0).then(|| ticks / per_second as f64)
+    }
+
     /// Its exit status, waiting at most `patience` for it.
     fn wait(&self, patience: Duration) -> Option<std::process::ExitStatus> {
         let until = Instant::now() + patience;
