@@ -29,9 +29,7 @@ def softmax(z):
 
 def train(task):
     p = task.params
-    epochs = int(p.get("epochs", 100))
-    if task.budget is not None:
-        epochs = min(epochs, task.budget)
+    epochs = task.passes(int(p.get("epochs", 100)))
     rate, batch = float(p.get("learning_rate", 0.1)), int(p.get("batch", 32))
     classes = task.classes
     k = len(classes) if classes else 1
@@ -71,14 +69,9 @@ def train(task):
         best = min(best, loss / len(order))
         trace.append([epoch + 1, best])
         print("epoch %d loss %.6f" % (epoch + 1, loss / len(order)), file=sys.stderr)
-    stop = "budget_exhausted" if task.budget is not None and epochs == task.budget else "max_iterations"
-    report = {
-        "objective_evals": epochs,
-        "gradient_evals": epochs,
-        "stop": stop,
-        "trace": trace,
-        "notes": {"final_training_loss": best},
-    }
+    report = {"objective_evals": epochs, "gradient_evals": epochs, "stop": task.stop(epochs), "trace": trace}
+    if trace:
+        report["notes"] = {"final_training_loss": best}
     return (w, classes, unit), report
 
 

@@ -44,6 +44,16 @@ class Task:
         self.x = arrays["x"]
         self.y = arrays.get("y")  # None for reconstruction
 
+    def passes(self, wanted):
+        """The passes over the training part to make: `wanted`, or what the
+        cell's budget allows if that is fewer (one pass, one evaluation)."""
+        return wanted if self.budget is None else min(wanted, self.budget)
+
+    def stop(self, passes):
+        """The stop reason after `passes` passes."""
+        capped = self.budget is not None and passes >= self.budget
+        return "budget_exhausted" if capped else "max_iterations"
+
 
 def _rows(values, rows, cols, numpy):
     if numpy:

@@ -26,10 +26,9 @@ def softmax(z):
 
 def train(task):
     p = task.params
-    hidden, epochs = int(p.get("hidden", 10)), int(p.get("epochs", 200))
+    hidden = int(p.get("hidden", 10))
+    epochs = task.passes(int(p.get("epochs", 200)))
     rate, batch = float(p.get("learning_rate", 0.01)), int(p.get("batch", 32))
-    if task.budget is not None:
-        epochs = min(epochs, task.budget)
     rng = np.random.default_rng(task.seed)
     x, d = task.x, task.inputs
     if task.classes:
@@ -71,8 +70,7 @@ def train(task):
             loss = ((z - target) ** 2).mean()
         best = min(best, float(loss))
         trace.append([epoch + 1, best])
-    stop = "budget_exhausted" if task.budget is not None and epochs == task.budget else "max_iterations"
-    report = {"objective_evals": epochs, "gradient_evals": epochs, "stop": stop, "trace": trace}
+    report = {"objective_evals": epochs, "gradient_evals": epochs, "stop": task.stop(epochs), "trace": trace}
     return (w, classes, unit), report
 
 

@@ -31,9 +31,26 @@ pub enum Command {
     },
     /// List every method with its parameters and defaults.
     Methods,
+    /// Run one cell of a method twice and say whether the two runs gave the
+    /// same results, bit for bit (nothing is stored).
+    CheckMethod(CheckArgs),
     /// List, verify or download datasets.
     #[command(subcommand)]
     Datasets(DatasetsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The experiment file.
+    pub experiment: PathBuf,
+    /// The method's label, as the report's columns name it.
+    #[arg(long, value_name = "LABEL")]
+    pub method: String,
+    /// The dataset of the cell [default: the method's first cell's].
+    #[arg(long, value_name = "ID")]
+    pub dataset: Option<String>,
+    #[command(flatten)]
+    pub data: DataDirArg,
 }
 
 #[derive(Debug, Args)]

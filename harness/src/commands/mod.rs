@@ -2,6 +2,7 @@
 //! report folder) and calls the stages in order. Only `run` builds the plan
 //! (and so loads data); `report` and `export` read the store alone.
 
+mod check;
 mod datasets;
 
 use crate::cli::{Cli, Command, ExperimentArgs, ExportArgs, RunArgs};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export(&args),
         Command::Merge { out, stores } => merge(&out, &stores),
         Command::Methods => Ok(methods()),
+        Command::CheckMethod(args) => check::check_method(&args),
         Command::Datasets(command) => Ok(if datasets::run(command)? {
             ExitCode::SUCCESS
         } else {

@@ -3,7 +3,7 @@
 //! each to the store at once in its own transaction.
 
 mod cell;
-pub use cell::{panic_message, running};
+pub use cell::{panic_message, run as run_cell, running};
 pub mod clock;
 mod explain;
 mod fit;

@@ -1,7 +1,8 @@
-//! EXTERNAL end to end: the pure-Python example through the protocol, the
-//! same bits on one and two threads; each way a program can misbehave as a
-//! failed cell carrying its standard error while the grid goes on; the
-//! source hash in the key; bad programs refused at plan time.
+//! EXTERNAL end to end: the pure-Python example through the protocol,
+//! the same bits on one and two threads and from merged shards; each way
+//! a program can misbehave as a failed cell carrying its standard error
+//! while the grid goes on; the source hash in the key; bad programs
+//! refused at plan time; check-method's verdicts.
 
 use crate::util::*;
 use std::path::Path;
@@ -97,10 +98,31 @@ fn the_python_example_runs_through_the_protocol_deterministically() {
         &text,
         &["--jobs", "2"],
     ));
-    assert_eq!(
-        exported(dir.path(), "external.toml"),
-        exported(two.path(), "external.toml")
-    );
+    let one_run = exported(dir.path(), "external.toml");
+    assert_eq!(one_run, exported(two.path(), "external.toml"));
+    // Shards, merged, are the one run.
+    let shards = tempfile::tempdir().unwrap();
+    for shard in ["1/2", "2/2"] {
+        ok(&run_embedded(
+            shards.path(),
+            "external.toml",
+            &text,
+            &["--shard", shard],
+        ));
+    }
+    let out = shards.path().join("out");
+    let merged = out.join("merged.sqlite");
+    let store = |i| {
+        out.join(format!("results.shard-{i}-of-2.sqlite"))
+            .display()
+            .to_string()
+    };
+    ok(&harness(
+        &["merge", &merged.display().to_string(), &store(1), &store(2)],
+        shards.path(),
+    ));
+    let file = shards.path().join("external.toml").display().to_string();
+    assert_eq!(export_without_timing(&out, &merged, &file), one_run);
 }
 
 fn numpy() -> bool {
@@ -298,4 +320,58 @@ fn bad_programs_are_refused_at_plan_time() {
     refused_each(&base, &cases, |text| {
         run_embedded(dir.path(), "external.toml", text, &[])
     });
+}
+
+#[test]
+fn check_method_tells_a_deterministic_method_from_one_that_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    // Predicts a number drawn from an unseeded generator.
+    let unseeded = misbehaving(
+        "    import random\n    v = float(task['classes'][0]) if task['classes'] else random.random()\n    send({'type': 'outputs', 'arrays': [{'name': 'y', 'rows': n, 'cols': 1}]}, [v] * n)",
+    );
+    std::fs::write(dir.path().join("unseeded.py"), unseeded).unwrap();
+    let file = dir.path().join("external.toml");
+    let check = |text: &str, label: &str, dataset: &str| {
+        std::fs::write(&file, text).unwrap();
+        let out = harness_with_data(
+            &[
+                "check-method",
+                &file.display().to_string(),
+                "--method",
+                label,
+                "--dataset",
+                dataset,
+            ],
+            dir.path(),
+            tempfile::tempdir().unwrap().path(),
+        );
+        ok(&out);
+        stdout(&out)
+    };
+    let same = check(&linear_sgd(", epochs = 5"), "MINE", "diabetes");
+    assert!(
+        same.starts_with("MINE on diabetes_sklearn/embedded, repetition 0, fold ")
+            && same.contains(": two runs gave identical results, bit for bit (test error "),
+        "{same}"
+    );
+    let mean = check(&linear_sgd(""), "MEAN", "iris");
+    assert!(mean.contains("identical results"), "{mean}");
+    let text = with_program("{ command = [\"python3\", \"unseeded.py\"] }", "");
+    let differs = check(&text, "MINE", "diabetes");
+    assert!(differs.contains("is not deterministic"), "{differs}");
+    assert!(differs.contains("test_error: "), "{differs}");
+    let unknown = refused(&harness_with_data(
+        &[
+            "check-method",
+            &file.display().to_string(),
+            "--method",
+            "THEIRS",
+        ],
+        dir.path(),
+        dir.path(),
+    ));
+    assert!(
+        unknown.contains("no cell of method \"THEIRS\"; its method labels are MEAN, MINE"),
+        "{unknown}"
+    );
 }
