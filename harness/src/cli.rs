@@ -31,12 +31,56 @@ pub enum Command {
     },
     /// List every method with its parameters and defaults.
     Methods,
+    /// Write (and with --submit, submit) the SLURM scripts that run the
+    /// experiment as a job array of shards and merge them into one report.
+    Slurm(SlurmArgs),
+    /// From the shard stores alone: each shard's finished, failed and
+    /// missing cells, and the command that reruns only what is missing.
+    Status(StatusArgs),
     /// Run one cell of a method twice and say whether the two runs gave the
     /// same results, bit for bit (nothing is stored).
     CheckMethod(CheckArgs),
     /// List, verify or download datasets.
     #[command(subcommand)]
     Datasets(DatasetsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SlurmArgs {
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+    /// Array tasks, each running one shard into its own store (at most
+    /// 1000, SLURM's default array size).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::commands::MAX_SHARDS as i64))]
+    pub shards: u32,
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Wall time per task: minutes, HH:MM:SS or D-HH:MM:SS.
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// Cores per task; each task runs its shard on that many threads.
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub cpus_per_task: u32,
+    /// Memory per task, e.g. 4000 (MB) or 16G.
+    #[arg(long, value_name = "M")]
+    pub mem: Option<String>,
+    #[arg(long, value_name = "A")]
+    pub account: Option<String>,
+    /// Another directive for both scripts, e.g. "#SBATCH --qos=low" (repeatable).
+    #[arg(long, value_name = "LINE", allow_hyphen_values = true)]
+    pub extra: Vec<String>,
+    /// Submit both scripts with sbatch, the merge after the array.
+    #[arg(long)]
+    pub submit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+    /// The shard count [default: that of the shard stores in OUT].
+    #[arg(long, value_name = "N")]
+    pub shards: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,9 @@
 
 mod check;
 mod datasets;
+mod slurm;
+
+pub use slurm::MAX_SHARDS;
 
 use crate::cli::{Cli, Command, ExperimentArgs, ExportArgs, RunArgs};
 use crate::plan::meta::PlanMeta;
@@ -26,6 +29,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge { out, stores } => merge(&out, &stores),
         Command::Methods => Ok(methods()),
         Command::CheckMethod(args) => check::check_method(&args),
+        Command::Slurm(args) => slurm::slurm(&args),
+        Command::Status(args) => slurm::status(&args),
         Command::Datasets(command) => Ok(if datasets::run(command)? {
             ExitCode::SUCCESS
         } else {

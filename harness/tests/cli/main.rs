@@ -14,6 +14,7 @@ mod layering;
 mod limits;
 mod readme;
 mod runs;
+mod slurm;
 mod snapshots;
 mod stores;
 mod util;
