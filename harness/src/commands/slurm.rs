@@ -74,89 +74,92 @@ impl Job {
             .map_or(String::new(), |d| format!(" --data-dir {}", path(d)))
     }
 
+    /// A script: its header (`about`, the job's name, its own directives,
+    /// then the shared ones), the move to the working folder, and `body`.
+    fn script(&self, about: String, job: &str, own: &[String], body: Vec<String>) -> String {
+        let mut s = vec![
+            "#!/bin/bash".to_string(),
+            format!("# nnbench: {about}; written by `harness slurm`."),
+            format!("#SBATCH --job-name={}", quote(job)),
+        ];
+        s.extend(own.iter().cloned());
+        s.extend(self.common());
+        s.push("set -euo pipefail".to_string());
+        s.push(format!("cd {}", path(&self.workdir)));
+        s.extend(body);
+        s.join("\n") + "\n"
+    }
+
+    fn log(&self, name: &str) -> String {
+        format!(
+            "#SBATCH --output={}",
+            quote(&format!("{}/slurm/{name}", self.out.display()))
+        )
+    }
+
     /// The job array: task I runs shard I of N into its own store.
     pub fn array_script(&self) -> String {
         let per = self.cells.div_ceil(self.shards as usize);
-        let mut s = vec![
-            "#!/bin/bash".to_string(),
+        self.script(
             format!(
-                "# nnbench: {} as {} shards of about {per} cells ({} in all); written by `harness slurm`.",
+                "{} as {} shards of about {per} cells ({} in all)",
                 self.name, self.shards, self.cells
             ),
-            format!(
-                "#SBATCH --job-name={}",
-                quote(&format!("nnbench-{}", self.name))
-            ),
-            format!("#SBATCH --array=1-{}", self.shards),
-            format!("#SBATCH --cpus-per-task={}", self.cpus_per_task),
-            format!(
-                "#SBATCH --output={}",
-                quote(&format!("{}/slurm/shard-%a.log", self.out.display()))
-            ),
-        ];
-        s.extend(self.common());
-        s.extend([
-            "set -euo pipefail".to_string(),
-            format!("cd {}", path(&self.workdir)),
-            format!(
+            &format!("nnbench-{}", self.name),
+            &[
+                format!("#SBATCH --array=1-{}", self.shards),
+                format!("#SBATCH --cpus-per-task={}", self.cpus_per_task),
+                self.log("shard-%a.log"),
+            ],
+            vec![format!(
                 "exec {} run {} --out {}{} --shard \"$SLURM_ARRAY_TASK_ID/{}\" --jobs \"${{SLURM_CPUS_PER_TASK:-1}}\"",
                 path(&self.harness),
                 path(&self.experiment),
                 path(&self.out),
                 self.data_flag(),
                 self.shards
-            ),
-        ]);
-        s.join("\n") + "\n"
+            )],
+        )
     }
 
     /// The merge-and-report job: every shard store that exists into
     /// OUT/results.sqlite, then the report from it.
     pub fn merge_script(&self) -> String {
-        let mut s = vec![
-            "#!/bin/bash".to_string(),
+        self.script(
             format!(
-                "# nnbench: merges the {} shard stores of {} and writes the report; written by `harness slurm`.",
+                "merges the {} shard stores of {} and writes the report",
                 self.shards, self.name
             ),
-            format!(
-                "#SBATCH --job-name={}",
-                quote(&format!("nnbench-{}-merge", self.name))
-            ),
-            "#SBATCH --cpus-per-task=1".to_string(),
-            format!(
-                "#SBATCH --output={}",
-                quote(&format!("{}/slurm/merge.log", self.out.display()))
-            ),
-        ];
-        s.extend(self.common());
-        s.extend([
-            "set -euo pipefail".to_string(),
-            format!("cd {}", path(&self.workdir)),
-            "stores=()".to_string(),
-            format!("for i in $(seq 1 {}); do", self.shards),
-            format!(
-                "  store={}/results.shard-\"$i\"-of-{}.sqlite",
-                path(&self.out),
-                self.shards
-            ),
-            "  if [ -f \"$store\" ]; then stores+=(\"$store\"); fi".to_string(),
-            "done".to_string(),
-            "if [ ${#stores[@]} -gt 0 ]; then".to_string(),
-            format!(
-                "  {} merge {} \"${{stores[@]}}\"",
-                path(&self.harness),
-                path(&self.out.join("results.sqlite"))
-            ),
-            "fi".to_string(),
-            format!(
-                "exec {} report {} --out {}",
-                path(&self.harness),
-                path(&self.experiment),
-                path(&self.out)
-            ),
-        ]);
-        s.join("\n") + "\n"
+            &format!("nnbench-{}-merge", self.name),
+            &[
+                "#SBATCH --cpus-per-task=1".to_string(),
+                self.log("merge.log"),
+            ],
+            vec![
+                "stores=()".to_string(),
+                format!("for i in $(seq 1 {}); do", self.shards),
+                format!(
+                    "  store={}/results.shard-\"$i\"-of-{}.sqlite",
+                    path(&self.out),
+                    self.shards
+                ),
+                "  if [ -f \"$store\" ]; then stores+=(\"$store\"); fi".to_string(),
+                "done".to_string(),
+                "if [ ${#stores[@]} -gt 0 ]; then".to_string(),
+                format!(
+                    "  {} merge {} \"${{stores[@]}}\"",
+                    path(&self.harness),
+                    path(&self.out.join("results.sqlite"))
+                ),
+                "fi".to_string(),
+                format!(
+                    "exec {} report {} --out {}",
+                    path(&self.harness),
+                    path(&self.experiment),
+                    path(&self.out)
+                ),
+            ],
+        )
     }
 }
 
