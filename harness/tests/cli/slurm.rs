@@ -185,3 +185,139 @@ fn bad_cluster_settings_are_refused() {
         stderr(&zero)
     );
 }
+
+/// Waits until none of `jobs` is in SLURM's queue (at most five minutes).
+fn wait_for(jobs: &[&str]) {
+    let start = std::time::Instant::now();
+    loop {
+        let q = Command::new("squeue")
+            .args(["-h", "-o", "%i %t", "-j", &jobs.join(",")])
+            .output()
+            .expect("squeue runs");
+        let queued = String::from_utf8_lossy(&q.stdout).trim().to_string();
+        if queued.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(300),
+            "jobs still queued after five minutes:\n{queued}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// The whole route on a real SLURM (`.ci/slurm up` starts a single-node
+/// one; NNBENCH_SLURM=1 with SLURM_CONF set runs this test, as .ci/run
+/// does): submit the array and the merge, wait, compare the merged store
+/// with one run; then an array with one task cancelled on purpose, which
+/// status names and whose printed resubmission completes the grid.
+#[test]
+fn a_real_slurm_runs_the_array_merges_it_and_reruns_what_was_lost() {
+    if std::env::var("NNBENCH_SLURM").as_deref() != Ok("1") {
+        eprintln!("skipped: NNBENCH_SLURM=1 and a running SLURM (.ci/slurm up DIR) are needed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let o = slurm(
+        dir.path(),
+        &["--partition", "debug", "--time", "00:10:00", "--submit"],
+    );
+    ok(&o);
+    let text = stdout(&o);
+    let ids: Vec<&str> = text
+        .split("as job ")
+        .skip(1)
+        .map(|s| s.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{text}");
+    wait_for(&ids);
+    let out = dir.path().join("out");
+    let whole = tempfile::tempdir().unwrap();
+    let file = write(whole.path());
+    ok(&harness(
+        &[
+            &file,
+            "--out",
+            &whole.path().join("out").display().to_string(),
+        ],
+        whole.path(),
+    ));
+    assert_eq!(
+        export_without_timing(&out, &out.join("results.sqlite"), &write(dir.path())),
+        export_without_timing(
+            &whole.path().join("out"),
+            &whole.path().join("out/results.sqlite"),
+            &file
+        )
+    );
+    assert!(
+        out.join("report.md").is_file(),
+        "the merge job wrote the report"
+    );
+
+    // Task 3 of a held array is cancelled before anything runs.
+    let lost = tempfile::tempdir().unwrap();
+    ok(&slurm(lost.path(), &["--partition", "debug"]));
+    let scripts = lost.path().join("out/slurm");
+    let array = scripts.join("array.sbatch").display().to_string();
+    let id = Command::new("sbatch")
+        .args(["--parsable", "--hold", &array])
+        .current_dir(lost.path())
+        .output()
+        .unwrap();
+    let id = String::from_utf8_lossy(&id.stdout).trim().to_string();
+    assert!(!id.is_empty());
+    for (command, args) in [
+        ("scancel", format!("{id}_3")),
+        ("scontrol", format!("release {id}")),
+    ] {
+        let args: Vec<&str> = args.split(' ').collect();
+        assert!(
+            Command::new(command)
+                .args(&args)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    wait_for(&[&id]);
+    let file = write(lost.path());
+    let out = lost.path().join("out").display().to_string();
+    let status = || harness(&["status", &file, "--out", &out], lost.path());
+    let o = status();
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "    3      4         0       0        4  (no store: the task never started)"
+        ),
+        "{text}"
+    );
+    // The resubmission as status prints it, run as a user would paste it.
+    let rerun: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("rerun"))
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(rerun.contains("--array=3 "), "{text}");
+    let o = Command::new("bash")
+        .args(["-c", &format!("set -e\n{rerun}\necho \"$id\"")])
+        .current_dir(lost.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resubmitted = stdout(&o);
+    wait_for(&[resubmitted.trim().split(';').next().unwrap()]);
+    // The merge job queued after it runs too; wait for the queue to empty.
+    let start = std::time::Instant::now();
+    while !status().status.success() || !lost.path().join("out/report.md").is_file() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(300),
+            "{}",
+            stdout(&status())
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert!(stdout(&status()).contains("every cell is finished"));
+}
