@@ -48,6 +48,23 @@ fn bash(script: &Path, task: Option<u32>, cwd: &Path) {
     assert!(o.status.success(), "{}: {}", script.display(), stderr(&o));
 }
 
+/// The merged store in `dir`/out is a single-process run of the same
+/// experiment, but for timings.
+fn assert_merged_is_one_run(dir: &Path) {
+    let out = dir.join("out");
+    let whole = tempfile::tempdir().unwrap();
+    let file = write(whole.path());
+    let whole_out = whole.path().join("out");
+    ok(&harness(
+        &[&file, "--out", &whole_out.display().to_string()],
+        whole.path(),
+    ));
+    assert_eq!(
+        export_without_timing(&out, &out.join("results.sqlite"), &write(dir)),
+        export_without_timing(&whole_out, &whole_out.join("results.sqlite"), &file)
+    );
+}
+
 #[test]
 fn the_scripts_run_the_shards_and_merge_them_into_one_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,24 +106,7 @@ fn the_scripts_run_the_shards_and_merge_them_into_one_run() {
     bash(&scripts.join("merge.sbatch"), None, dir.path());
     let out = dir.path().join("out");
     assert!(out.join("report.md").is_file());
-    let whole = tempfile::tempdir().unwrap();
-    let file = write(whole.path());
-    ok(&harness(
-        &[
-            &file,
-            "--out",
-            &whole.path().join("out").display().to_string(),
-        ],
-        whole.path(),
-    ));
-    assert_eq!(
-        export_without_timing(&out, &out.join("results.sqlite"), &write(dir.path())),
-        export_without_timing(
-            &whole.path().join("out"),
-            &whole.path().join("out/results.sqlite"),
-            &file
-        )
-    );
+    assert_merged_is_one_run(dir.path());
 }
 
 #[test]
@@ -232,24 +232,7 @@ fn a_real_slurm_runs_the_array_merges_it_and_reruns_what_was_lost() {
     assert_eq!(ids.len(), 2, "{text}");
     wait_for(&ids);
     let out = dir.path().join("out");
-    let whole = tempfile::tempdir().unwrap();
-    let file = write(whole.path());
-    ok(&harness(
-        &[
-            &file,
-            "--out",
-            &whole.path().join("out").display().to_string(),
-        ],
-        whole.path(),
-    ));
-    assert_eq!(
-        export_without_timing(&out, &out.join("results.sqlite"), &write(dir.path())),
-        export_without_timing(
-            &whole.path().join("out"),
-            &whole.path().join("out/results.sqlite"),
-            &file
-        )
-    );
+    assert_merged_is_one_run(dir.path());
     assert!(
         out.join("report.md").is_file(),
         "the merge job wrote the report"
