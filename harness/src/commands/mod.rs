@@ -4,6 +4,7 @@
 
 mod check;
 mod datasets;
+mod estimate;
 mod slurm;
 
 pub use slurm::MAX_SHARDS;
@@ -58,6 +59,15 @@ fn dry_run(args: &RunArgs) -> Result<ExitCode> {
             plan.cells.len()
         ))
     );
+    let out = out_dir(&args.experiment, &plan.name);
+    let cores = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let shards = args.shard.map_or(1, |(_, n)| n);
+    if let Some(line) = estimate::summary(&plan, &out, shards, cores)? {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

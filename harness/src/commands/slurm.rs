@@ -33,6 +33,8 @@ pub struct Job {
     pub mem: Option<String>,
     pub account: Option<String>,
     pub extra: Vec<String>,
+    /// The expected time, from an earlier run's stored cells.
+    pub estimate: Option<String>,
 }
 
 /// A word for bash, quoted only where it needs it.
@@ -80,6 +82,12 @@ impl Job {
         let mut s = vec![
             "#!/bin/bash".to_string(),
             format!("# nnbench: {about}; written by `harness slurm`."),
+            format!(
+                "# Time: {}",
+                self.estimate.as_deref().unwrap_or(
+                    "no earlier run is stored in the report folder to estimate it from (run a few cells first, e.g. one repetition, then write the scripts again)"
+                )
+            ),
             format!("#SBATCH --job-name={}", quote(job)),
         ];
         s.extend(own.iter().cloned());
@@ -242,6 +250,12 @@ pub fn slurm(args: &SlurmArgs) -> Result<ExitCode> {
         mem: args.mem.clone(),
         account: args.account.clone(),
         extra: args.extra.clone(),
+        estimate: super::estimate::summary(
+            &plan,
+            &out,
+            args.shards as usize,
+            args.cpus_per_task as usize,
+        )?,
     };
     let dir = out.join("slurm");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -458,6 +472,7 @@ mod tests {
             mem: Some("16G".into()),
             account: Some("lab-42".into()),
             extra: vec!["#SBATCH --qos=low".into()],
+            estimate: Some("expected from 30 stored cells of an earlier run: 2 h 05 min of cell time in all; the longest of 4 shard(s) 32 min on one core, about 4 min on 8".into()),
         }
     }
 

@@ -149,6 +149,27 @@ fn status_names_the_shards_that_lack_cells_and_how_to_rerun_them() {
         "{}",
         stdout(&o)
     );
+    // With the cells stored, the scripts and --dry-run say how long shards take.
+    ok(&harness(
+        &["slurm", &file, "--out", &out, "--shards", "2"],
+        dir.path(),
+    ));
+    let array = std::fs::read_to_string(dir.path().join("out/slurm/array.sbatch")).unwrap();
+    assert!(
+        array.contains("# Time: expected from 12 stored cells of an earlier run: "),
+        "{array}"
+    );
+    assert!(array.contains("the longest of 2 shard(s) "), "{array}");
+    let dry = harness(
+        &[&file, "--out", &out, "--dry-run", "--shard", "1/2"],
+        dir.path(),
+    );
+    ok(&dry);
+    assert!(
+        stdout(&dry).contains("expected from 12 stored cells"),
+        "{}",
+        stdout(&dry)
+    );
 }
 
 #[test]
