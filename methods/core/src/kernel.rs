@@ -211,6 +211,20 @@ dispatch!(
     gradient: gradient_body, gradient_body, (w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) -> f64
 );
 
+#[inline(always)]
+fn sigmoids_body(steepness: f64, xs: &mut [f64]) {
+    for x in xs {
+        *x = sigmoid(steepness * *x);
+    }
+}
+
+dispatch!(
+    /// sigmoid(steepness x) for every x, in place. Callers compiled for the
+    /// baseline CPU would get `mul_add` as a software call: this one is
+    /// compiled for AVX2 + FMA where the CPU has them.
+    sigmoids: sigmoids_body, sigmoids_body, (steepness: f64, xs: &mut [f64]) -> ()
+);
+
 /// The portable path alone, for the test that both paths agree.
 #[cfg(test)]
 pub fn evaluate_portable(w: &[f64], inputs: usize, data: &Patterns, limit: f64) -> (f64, u64) {

@@ -28,7 +28,7 @@ pub use front::{Front, Member, MemberRule};
 pub use method::{
     Method, MethodParams, Model, NetworkModel, ParamError, Shape, StopReason, Trained, check,
 };
-pub use network::{Evaluation, Network, sigmoid};
+pub use network::{Evaluation, Network, sigmoid, sigmoids};
 pub use problem::{Budget, Domains, Problem, Spent};
 pub use registration::{BuildError, Built, Registration, register};
 pub use seed::{Rng, Seeds};

@@ -31,6 +31,12 @@ pub fn sigmoid(z: f64) -> f64 {
     crate::fastexp::sigmoid(z)
 }
 
+/// sigmoid(steepness x) for every x in place, vectorised: the same bits as
+/// [`sigmoid`] of each.
+pub fn sigmoids(steepness: f64, xs: &mut [f64]) {
+    kernel::sigmoids(steepness, xs)
+}
+
 impl Network {
     pub fn new(inputs: usize, hidden: usize) -> Network {
         Network { inputs, hidden }
@@ -107,6 +113,17 @@ mod tests {
         assert!((net.outputs(&w, &data)[0] - expected).abs() < 1e-15);
         let e = net.evaluate(&w, &data, None);
         assert!((e.sse - (expected - 1.0).powi(2)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sigmoids_of_a_slice_give_the_bits_of_each_sigmoid() {
+        let mut z: Vec<f64> = (-2000..=2000).map(|i| i as f64 / 97.0).collect();
+        z.extend([1e300, -1e300, f64::INFINITY, -0.0]);
+        let mut steep = z.clone();
+        sigmoids(4.9, &mut steep);
+        for (s, x) in steep.iter().zip(&z) {
+            assert_eq!(s.to_bits(), sigmoid(4.9 * x).to_bits(), "{x}");
+        }
     }
 
     #[test]

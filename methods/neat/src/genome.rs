@@ -3,6 +3,7 @@
 //! compatibility distance. Networks are feed-forward: a new connection never
 //! closes a cycle.
 
+use crate::phenotype::Phenotype;
 use nnbench_core::seed::normal;
 use nnbench_core::{Patterns, Rng};
 use rand::RngExt;
@@ -31,12 +32,6 @@ pub struct Genome {
     pub nodes: Vec<Kind>,
     /// Sorted by innovation number.
     pub connections: Vec<Connection>,
-}
-
-/// Hidden units use EvolutionNet's steepened sigmoid, 1 / (1 + exp(-4.9 x));
-/// the output is linear so it can reach any target range.
-fn hidden_activation(x: f64) -> f64 {
-    1.0 / (1.0 + (-4.9 * x).exp())
 }
 
 /// Hands out innovation numbers and node ids; the same structural mutation
@@ -113,65 +108,9 @@ impl Genome {
         self.nodes.len()
     }
 
-    /// Nodes in an order where every connection goes forwards.
-    fn order(&self) -> Vec<usize> {
-        let n = self.node_count();
-        let mut indegree = vec![0; n];
-        for c in self.connections.iter().filter(|c| c.enabled) {
-            indegree[c.to] += 1;
-        }
-        let mut ready: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some(v) = ready.pop() {
-            order.push(v);
-            for c in self.connections.iter().filter(|c| c.enabled && c.from == v) {
-                indegree[c.to] -= 1;
-                if indegree[c.to] == 0 {
-                    ready.push(c.to);
-                }
-            }
-        }
-        order
-    }
-
     /// The network's output for every pattern.
     pub fn outputs(&self, data: &Patterns) -> Vec<f64> {
-        let inputs = data.inputs();
-        let order: Vec<usize> = self
-            .order()
-            .into_iter()
-            .filter(|&v| self.is_live(v))
-            .collect();
-        let incoming: Vec<Vec<(usize, f64)>> = (0..self.node_count())
-            .map(|v| {
-                self.connections
-                    .iter()
-                    .filter(|c| c.enabled && c.to == v)
-                    .map(|c| (c.from, c.weight))
-                    .collect()
-            })
-            .collect();
-        let mut value = vec![0.0; self.node_count()];
-        (0..data.len())
-            .map(|p| {
-                for &v in &order {
-                    value[v] = match self.nodes[v] {
-                        Kind::Input => data.column(v)[p],
-                        Kind::Bias => 1.0,
-                        kind => {
-                            let sum: f64 =
-                                incoming[v].iter().map(|(from, w)| w * value[*from]).sum();
-                            if kind == Kind::Hidden {
-                                hidden_activation(sum)
-                            } else {
-                                sum
-                            }
-                        }
-                    };
-                }
-                value[inputs + 1]
-            })
-            .collect()
+        Phenotype::new(self).outputs(data)
     }
 
     /// Whether `to` can be reached from `from` along enabled or disabled connections.
@@ -332,17 +271,21 @@ impl Genome {
         let last = |g: &Vec<Connection>| g.last().map_or(0, |c| c.innovation);
         let cut = last(a).min(last(b));
         let (mut excess, mut disjoint, mut matching, mut difference) = (0.0, 0.0, 0.0, 0.0);
-        for g in a.iter().chain(b) {
-            let in_a = a.iter().find(|x| x.innovation == g.innovation);
-            let in_b = b.iter().find(|x| x.innovation == g.innovation);
-            match (in_a, in_b) {
+        for gene in aligned(a, b) {
+            match gene {
                 (Some(x), Some(y)) => {
-                    // Counted once per side; halve below.
-                    matching += 0.5;
+                    matching += 1.0;
                     difference += 0.5 * (x.weight - y.weight).abs();
                 }
-                _ if g.innovation > cut => excess += 1.0,
+                (Some(g), None) | (None, Some(g)) if g.innovation > cut => excess += 1.0,
                 _ => disjoint += 1.0,
+            }
+        }
+        // Each matching difference counted once from either side, halves
+        // first: the sum of version 2, which scanned both genomes in turn.
+        for gene in aligned(a, b) {
+            if let (Some(x), Some(y)) = gene {
+                difference += 0.5 * (x.weight - y.weight).abs();
             }
         }
         let n = a.len().max(b.len());
@@ -354,4 +297,25 @@ impl Genome {
         };
         c.0 * excess / n + c.1 * disjoint / n + c.2 * w
     }
+}
+
+/// The genes of two genomes side by side by innovation number (both lists
+/// are sorted by it): matching genes as a pair, the others alone.
+fn aligned<'a>(
+    a: &'a [Connection],
+    b: &'a [Connection],
+) -> impl Iterator<Item = (Option<&'a Connection>, Option<&'a Connection>)> {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let pair = match (a.get(i), b.get(j)) {
+            (None, None) => return None,
+            (Some(x), Some(y)) if x.innovation == y.innovation => (Some(x), Some(y)),
+            (Some(x), Some(y)) if x.innovation < y.innovation => (Some(x), None),
+            (Some(x), None) => (Some(x), None),
+            (_, y) => (None, y),
+        };
+        i += usize::from(pair.0.is_some());
+        j += usize::from(pair.1.is_some());
+        Some(pair)
+    })
 }

@@ -17,6 +17,7 @@
 
 mod evolve;
 mod genome;
+mod phenotype;
 
 pub use evolve::{Outcome, evolve};
 pub use genome::{Connection, Genome, Innovations, Kind};
@@ -83,7 +84,10 @@ impl MethodParams for NeatParams {
     // 1: as published.
     // 2: regression targets standardised for training by default; with
     //    target_scaling = "none" the results are version 1's.
-    const VERSION: u32 = 2;
+    // 3: hidden units use the kernel's vectorisable sigmoid instead of std's
+    //    exp (a few ulp apart, so runs diverge); with the compiled,
+    //    column-wise evaluation a NEAT run is about 9x faster.
+    const VERSION: u32 = 3;
 
     fn build(&self) -> Result<Box<dyn Method>, ParamError> {
         check::count("population", self.population, 2, check::MAX_POPULATION)?;
@@ -117,7 +121,7 @@ impl Model for NeatModel {
     fn outputs(&self, data: &Patterns) -> Vec<f64> {
         let outputs = self.genome.outputs(data);
         if self.target == TargetMap::IDENTITY {
-            // Version 1's bits exactly (decode would turn -0.0 into 0.0).
+            // The outputs' own bits (decode would turn -0.0 into 0.0).
             return outputs;
         }
         outputs.into_iter().map(|z| self.target.decode(z)).collect()
