@@ -40,6 +40,9 @@ pub enum Command {
     /// Run one cell of a method twice and say whether the two runs gave the
     /// same results, bit for bit (nothing is stored).
     CheckMethod(CheckArgs),
+    /// Time the built-in methods on a small experiment (fresh) and project a
+    /// grid's CPU hours from it: the README's speed table.
+    Bench(BenchArgs),
     /// List, verify or download datasets.
     #[command(subcommand)]
     Datasets(DatasetsCommand),
@@ -72,6 +75,32 @@ pub struct SlurmArgs {
     /// Submit both scripts with sbatch, the merge after the array.
     #[arg(long)]
     pub submit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The bench experiment.
+    #[arg(default_value = "experiments/bench.toml")]
+    pub experiment: PathBuf,
+    #[command(flatten)]
+    pub data: DataDirArg,
+    /// The report folder [default: reports/NAME].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads [default: the number of cores].
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=crate::plan::limits::MAX_JOBS as i64))]
+    pub jobs: Option<u16>,
+    /// The grid whose CPU hours to project.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "experiments/tsoulos2023.toml"
+    )]
+    pub grid: PathBuf,
+    /// Also write the measured calibration there (the built-in one is
+    /// harness/calibration.toml, read at build time).
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

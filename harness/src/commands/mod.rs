@@ -2,6 +2,7 @@
 //! report folder) and calls the stages in order. Only `run` builds the plan
 //! (and so loads data); `report` and `export` read the store alone.
 
+mod bench;
 mod check;
 mod datasets;
 mod estimate;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge { out, stores } => merge(&out, &stores),
         Command::Methods => Ok(methods()),
         Command::CheckMethod(args) => check::check_method(&args),
+        Command::Bench(args) => bench::bench(&args),
         Command::Slurm(args) => slurm::slurm(&args),
         Command::Status(args) => slurm::status(&args),
         Command::Datasets(command) => Ok(if datasets::run(command)? {
@@ -65,8 +67,12 @@ fn dry_run(args: &RunArgs) -> Result<ExitCode> {
         usize::from,
     );
     let shards = args.shard.map_or(1, |(_, n)| n);
-    if let Some(line) = estimate::summary(&plan, &out, shards, cores)? {
-        println!("{line}");
+    if shards > 1 {
+        if let Some(line) = estimate::summary(&plan, &out, shards, cores)? {
+            println!("{line}");
+        }
+    } else if let Some(table) = estimate::by_method(&plan, &out, cores)? {
+        println!("{table}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -43,6 +43,10 @@ fn every_shipped_experiment_plans() {
             "graham2025.toml",
             "3 datasets, 10 method configurations, 900 cells",
         ),
+        (
+            "bench.toml",
+            "5 datasets, 7 method configurations, 350 cells",
+        ),
         ("smoke.toml", "120 cells"),
         ("quickstart.toml", "180 cells"),
     ] {

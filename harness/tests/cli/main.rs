@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod concurrency;
+mod estimates;
 mod evoprune;
 mod experiments;
 mod explain;
