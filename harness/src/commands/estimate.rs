@@ -1,6 +1,8 @@
 //! How long the cells of a plan should take, from the cells an earlier run
-//! stored: what `harness slurm` prints in its script's header and
-//! `--dry-run` beside its count, so a user can choose shards and `--time`.
+//! stored or from the built-in calibration: `--dry-run`'s CPU hours per
+//! method, and the one line `harness slurm` prints in its script's header
+//! (and a shard's `--dry-run`), so a user can choose shards and `--time`
+//! before starting a grid that may be an hour or a week.
 
 use crate::plan::{Plan, limits};
 use crate::store::Store;

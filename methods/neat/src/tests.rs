@@ -1,5 +1,6 @@
 use super::*;
 use nnbench_core::{Budget, Network, seed};
+use rand::RngExt;
 
 fn xor() -> Patterns {
     Patterns::from_rows(
@@ -64,6 +65,60 @@ fn a_genome_is_at_distance_zero_from_itself() {
     let mut h = g.clone();
     h.mutate_weights(&mut rng);
     assert!(g.distance(&h, (1.0, 1.0, 3.0), 20) > 0.0);
+}
+
+/// The compatibility distance as first written: every gene of both
+/// genomes looked up in both.
+fn distance_by_scan(a: &Genome, b: &Genome) -> f64 {
+    let (a, b) = (&a.connections, &b.connections);
+    let last = |g: &Vec<Connection>| g.last().map_or(0, |c| c.innovation);
+    let cut = last(a).min(last(b));
+    let (mut excess, mut disjoint, mut matching, mut difference) = (0.0, 0.0, 0.0, 0.0);
+    for g in a.iter().chain(b) {
+        let in_a = a.iter().find(|x| x.innovation == g.innovation);
+        let in_b = b.iter().find(|x| x.innovation == g.innovation);
+        match (in_a, in_b) {
+            (Some(x), Some(y)) => {
+                matching += 0.5;
+                difference += 0.5 * (x.weight - y.weight).abs();
+            }
+            _ if g.innovation > cut => excess += 1.0,
+            _ => disjoint += 1.0,
+        }
+    }
+    let n = a.len().max(b.len());
+    let n = if n < 20 { 1.0 } else { n as f64 };
+    let w = if matching > 0.0 {
+        difference / matching
+    } else {
+        0.0
+    };
+    excess / n + disjoint / n + 3.0 * w
+}
+
+#[test]
+fn the_merged_distance_gives_the_bits_of_the_scan() {
+    let mut rng = seed::rng(9);
+    let mut innovations = Innovations::new(3);
+    let mut genomes: Vec<Genome> = (0..12).map(|_| Genome::minimal(3, &mut rng)).collect();
+    for round in 0..12 {
+        for g in &mut genomes {
+            match rng.random_range(0..3) {
+                0 => g.add_node(&mut innovations, &mut rng),
+                1 => g.add_connection(&mut innovations, &mut rng),
+                _ => g.mutate_weights(&mut rng),
+            }
+        }
+        if round % 4 == 3 {
+            innovations.next_generation();
+        }
+        for a in &genomes {
+            for b in &genomes {
+                let merged = a.distance(b, (1.0, 1.0, 3.0), 20);
+                assert_eq!(merged.to_bits(), distance_by_scan(a, b).to_bits());
+            }
+        }
+    }
 }
 
 #[test]
