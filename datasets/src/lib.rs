@@ -21,7 +21,7 @@ mod table;
 pub use datadir::{DataDir, sha256_hex};
 pub use error::{DataError, Result};
 pub use formats::{MissingPolicy, ReadOptions, TsoulosReader};
-pub use load::{Dataset, Domains, Tables, load};
+pub use load::{Dataset, Domains, Tables, first_training_part, load};
 pub use registry::{Entry, FileEntry, Format, Registry};
 pub use scale::{Scaler, Scaling};
 pub use table::{Table, Task, distinct_labels};

@@ -5,7 +5,7 @@ use crate::datadir::{DataDir, sha256_hex};
 use crate::error::{DataError, Result};
 use crate::formats::{self, ReadOptions};
 use crate::formulas;
-use crate::registry::{Entry, Format};
+use crate::registry::{Entry, Format, Registry};
 use crate::table::{Table, Task};
 use std::io::Read;
 use std::path::Path;
@@ -134,6 +134,20 @@ impl Dataset {
             Tables::Pairs(p) => p[0].0.d,
         }
     }
+}
+
+/// The first training part of a built-in dataset of the authors' pairs
+/// (all of a one-table dataset), from the default data directory, min-max
+/// scaled on itself: what the criterion benches train on.
+pub fn first_training_part(name: &str, variant: &str) -> Result<Table> {
+    let entry = Registry::built_in().find(name, Some(variant))?.clone();
+    let ds = load(&entry, &DataDir::resolve(None), ReadOptions::default())?;
+    let mut train = match ds.tables {
+        Tables::Pairs(pairs) => pairs[0].0.clone(),
+        Tables::Single(table) => table,
+    };
+    crate::Scaler::fit(crate::Scaling::Minmax, &train).apply(&mut train);
+    Ok(train)
 }
 
 pub fn load(entry: &Entry, dir: &DataDir, options: ReadOptions) -> Result<Dataset> {

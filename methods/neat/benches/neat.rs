@@ -5,21 +5,11 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnbench_core::{Budget, MethodParams, Patterns, Problem, Seeds, seed};
-use nnbench_datasets::{DataDir, ReadOptions, Registry, Scaler, Scaling, Tables, load};
 use nnbench_neat::{Genome, Innovations, NeatParams};
 
 fn pima_train() -> Patterns {
-    let entry = Registry::built_in()
-        .find("pima", Some("tsoulos"))
-        .unwrap()
-        .clone();
-    let ds = load(&entry, &DataDir::resolve(None), ReadOptions::default())
+    let train = nnbench_datasets::first_training_part("pima", "tsoulos")
         .unwrap_or_else(|e| panic!("set NNBENCH_DATA to the shared datasets: {e}"));
-    let Tables::Pairs(pairs) = ds.tables else {
-        unreachable!("tsoulos data has pairs")
-    };
-    let mut train = pairs[0].0.clone();
-    Scaler::fit(Scaling::Minmax, &train).apply(&mut train);
     Patterns::from_rows(train.d, &train.x, &train.y)
 }
 
