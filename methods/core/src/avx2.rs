@@ -7,7 +7,7 @@
 
 use crate::data::Patterns;
 use crate::fastexp::{LIMIT, LN2_HI, LN2_LO, LOG2E, P, Q, ROUND};
-use crate::kernel::LANES;
+use crate::kernel::{Keep, LANES};
 use std::arch::x86_64::*;
 
 /// Vectors of four per chunk; four measured fastest (two and three leave
@@ -58,6 +58,15 @@ fn load4(column: &[f64], at: usize) -> __m256d {
     unsafe { _mm256_loadu_pd(four.as_ptr()) }
 }
 
+/// Writes the four lanes of `v` to `slice[at..at + 4]`.
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn store4(slice: &mut [f64], at: usize, v: __m256d) {
+    let four: &mut [f64; 4] = (&mut slice[at..at + 4]).try_into().expect("four values");
+    // SAFETY: `four` is four writable f64; storeu needs no alignment.
+    unsafe { _mm256_storeu_pd(four.as_mut_ptr(), v) };
+}
+
 /// `kernel::chunk::<LANES>`: outputs of patterns at..at + LANES and the count of
 /// their (unit, pattern) pairs with |z| >= limit.
 #[target_feature(enable = "avx2,fma")]
@@ -67,12 +76,13 @@ pub fn chunk(
     data: &Patterns,
     at: usize,
     limit: f64,
+    mut keep: Option<Keep>,
 ) -> ([f64; LANES], u64) {
     let mut out = [_mm256_setzero_pd(); V];
     // Each saturated pair subtracts a mask of all ones, i.e. adds 1.
     let mut saturated = _mm256_setzero_si256();
     let abs_mask = splat(f64::from_bits(!(1u64 << 63)));
-    for unit in w.chunks_exact(inputs + 2) {
+    for (u, unit) in w.chunks_exact(inputs + 2).enumerate() {
         let mut z = [splat(unit[inputs + 1]); V];
         for (j, p) in unit[1..=inputs].iter().enumerate() {
             let column = data.column(j);
@@ -80,17 +90,19 @@ pub fn chunk(
                 *zv = _mm256_fmadd_pd(splat(*p), load4(column, at + 4 * v), *zv);
             }
         }
-        for (zv, ov) in z.iter().zip(out.iter_mut()) {
+        for (v, (zv, ov)) in z.iter().zip(out.iter_mut()).enumerate() {
             let hit = _mm256_cmp_pd::<_CMP_GE_OQ>(_mm256_and_pd(*zv, abs_mask), splat(limit));
             saturated = _mm256_sub_epi64(saturated, _mm256_castpd_si256(hit));
-            *ov = _mm256_fmadd_pd(splat(unit[0]), sigmoid4(*zv), *ov);
+            let s = sigmoid4(*zv);
+            if let Some(keep) = keep.as_mut() {
+                store4(keep.values, u * keep.stride + 4 * v, s);
+            }
+            *ov = _mm256_fmadd_pd(splat(unit[0]), s, *ov);
         }
     }
     let mut result = [0.0; LANES];
     for (v, ov) in out.iter().enumerate() {
-        let four: &mut [f64; 4] = (&mut result[4 * v..4 * v + 4]).try_into().expect("four");
-        // SAFETY: `four` is four writable f64; storeu needs no alignment.
-        unsafe { _mm256_storeu_pd(four.as_mut_ptr(), *ov) };
+        store4(&mut result, 4 * v, *ov);
     }
     let mut counts = [0u64; 4];
     // SAFETY: `counts` is 32 writable bytes; storeu needs no alignment.

@@ -4,54 +4,44 @@
 //! (`mul_add`), so the result does not depend on the vector width or the
 //! instruction set: the portable path and the AVX2 + FMA path (chosen at run
 //! time) give the same bits, and the SSE of `gradient` equals that of
-//! `evaluate`. Callers go through `Network`.
+//! `evaluate`: its forward pass is the same chunk, keeping each unit's
+//! sigmoid values for the backward pass. Callers go through `Network`.
 
 use crate::data::Patterns;
 use crate::fastexp::sigmoid;
 
-/// Patterns per block: a block's activations and outputs stay in L1.
+/// Patterns per block of the gradient: a block's sigmoid values, residuals
+/// and deltas stay in L1.
 pub const BLOCK: usize = 256;
 
-/// z = theta + sum_j p_j x_j for patterns start..start + z.len().
-#[inline(always)]
-fn activations(unit: &[f64], data: &Patterns, start: usize, z: &mut [f64]) {
-    let d = unit.len() - 2;
-    z.fill(unit[d + 1]);
-    for j in 0..d {
-        let p = unit[1 + j];
-        let x = &data.column(j)[start..start + z.len()];
-        for (zp, xp) in z.iter_mut().zip(x) {
-            *zp = p.mul_add(*xp, *zp);
-        }
-    }
-}
-
-/// Sum of term(a[i], b[i]) in four lanes (lane i % 4), combined as
+/// Sum of a[i] * b[i] in four lanes (lane i % 4), combined as
 /// (l0 + l1) + (l2 + l3): the order is fixed whatever the vector width.
 /// Written over chunks of four so it vectorises.
 #[inline(always)]
-fn sum4(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
+fn dot4(a: &[f64], b: &[f64]) -> f64 {
     let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
     let (a_rest, b_rest) = (a4.remainder(), b4.remainder());
     let mut lanes = [0.0; 4];
     for (x, y) in a4.zip(b4) {
         for k in 0..4 {
-            lanes[k] += term(x[k], y[k]);
+            lanes[k] += x[k] * y[k];
         }
     }
     for (k, (x, y)) in a_rest.iter().zip(b_rest).enumerate() {
-        lanes[k] += term(*x, *y);
+        lanes[k] += x * y;
     }
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
-#[inline(always)]
-fn dot4(a: &[f64], b: &[f64]) -> f64 {
-    sum4(a, b, |x, y| x * y)
-}
-
 /// Patterns a chunk keeps in registers from activation to output.
 pub(crate) const LANES: usize = 16;
+
+/// Where a chunk also writes each unit's sigmoid values, for the gradient:
+/// unit u's value for the chunk's pattern k goes to `values[u * stride + k]`.
+pub(crate) struct Keep<'a> {
+    pub values: &'a mut [f64],
+    pub stride: usize,
+}
 
 /// Outputs of the N patterns from `at`, and how many of their (unit,
 /// pattern) pairs have |z| >= limit. Everything stays in registers.
@@ -62,10 +52,11 @@ fn chunk<const N: usize>(
     data: &Patterns,
     at: usize,
     limit: f64,
+    mut keep: Option<Keep>,
 ) -> ([f64; N], u64) {
     let mut out = [0.0; N];
     let mut saturated = 0;
-    for unit in w.chunks_exact(inputs + 2) {
+    for (u, unit) in w.chunks_exact(inputs + 2).enumerate() {
         let mut z = [unit[inputs + 1]; N];
         for (j, p) in unit[1..=inputs].iter().enumerate() {
             let x: &[f64; N] = data.column(j)[at..at + N].try_into().expect("N patterns");
@@ -75,7 +66,11 @@ fn chunk<const N: usize>(
         }
         for k in 0..N {
             saturated += u64::from(z[k].abs() >= limit);
-            out[k] = unit[0].mul_add(sigmoid(z[k]), out[k]);
+            let s = sigmoid(z[k]);
+            if let Some(keep) = keep.as_mut() {
+                keep.values[u * keep.stride + k] = s;
+            }
+            out[k] = unit[0].mul_add(s, out[k]);
         }
     }
     (out, saturated)
@@ -89,13 +84,24 @@ fn lanes<const AVX2: bool>(
     data: &Patterns,
     at: usize,
     limit: f64,
+    keep: Option<Keep>,
 ) -> ([f64; LANES], u64) {
     #[cfg(target_arch = "x86_64")]
     if AVX2 {
         // SAFETY: `AVX2` is true only in `dispatch!`'s AVX2 branch, once the CPU has AVX2 and FMA.
-        return unsafe { crate::avx2::chunk(w, inputs, data, at, limit) };
+        return unsafe { crate::avx2::chunk(w, inputs, data, at, limit, keep) };
     }
-    chunk::<LANES>(w, inputs, data, at, limit)
+    chunk::<LANES>(w, inputs, data, at, limit, keep)
+}
+
+/// Adds the squared errors of the patterns from `at` to lane (pattern % 4),
+/// in pattern order: `dot4`'s lanes, so evaluate and gradient sum alike.
+#[inline(always)]
+fn add_squares(lanes: &mut [f64; 4], outputs: &[f64], targets: &[f64], at: usize) {
+    let targets = &targets[at..at + outputs.len()];
+    for (i, (o, t)) in outputs.iter().zip(targets).enumerate() {
+        lanes[(at + i) % 4] += (o - t) * (o - t);
+    }
 }
 
 #[inline(always)]
@@ -104,57 +110,68 @@ fn evaluate_body<const AVX2: bool>(
     inputs: usize,
     data: &Patterns,
     limit: f64,
-    outputs: Option<&mut [f64]>,
+    mut outputs: Option<&mut [f64]>,
 ) -> (f64, u64) {
-    let mut local = Vec::new();
-    let out = match outputs {
-        Some(all) => all,
-        None => {
-            local.resize(data.len(), 0.0);
-            &mut local[..]
+    let targets = data.targets();
+    let (mut sse, mut saturated) = ([0.0; 4], 0);
+    let mut take = |at: usize, out: &[f64], count: u64| {
+        add_squares(&mut sse, out, targets, at);
+        if let Some(all) = outputs.as_mut() {
+            all[at..at + out.len()].copy_from_slice(out);
         }
+        saturated += count;
     };
-    let mut saturated = 0;
     let full = data.len() / LANES * LANES;
     for at in (0..full).step_by(LANES) {
-        let (chunk_out, count) = lanes::<AVX2>(w, inputs, data, at, limit);
-        out[at..at + LANES].copy_from_slice(&chunk_out);
-        saturated += count;
+        let (out, count) = lanes::<AVX2>(w, inputs, data, at, limit, None);
+        take(at, &out, count);
     }
-    for (at, o) in out.iter_mut().enumerate().skip(full) {
-        let ([one], count) = chunk::<1>(w, inputs, data, at, limit);
-        *o = one;
-        saturated += count;
+    for at in full..data.len() {
+        let (out, count) = chunk::<1>(w, inputs, data, at, limit, None);
+        take(at, &out, count);
     }
-    (
-        sum4(out, data.targets(), |o, t| (o - t) * (o - t)),
-        saturated,
-    )
+    ((sse[0] + sse[1]) + (sse[2] + sse[3]), saturated)
 }
 
 #[inline(always)]
-fn gradient_body(w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) -> f64 {
+fn gradient_body<const AVX2: bool>(
+    w: &[f64],
+    inputs: usize,
+    data: &Patterns,
+    grad: &mut [f64],
+) -> f64 {
     let hidden = w.len() / (inputs + 2);
     let mut s = vec![0.0; hidden * BLOCK];
-    let (mut out, mut r, mut g) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
-    let mut lanes = [0.0; 4];
+    let (mut r, mut g) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let mut sse = [0.0; 4];
     grad.fill(0.0);
+    let targets = data.targets();
     for start in (0..data.len()).step_by(BLOCK) {
         let len = BLOCK.min(data.len() - start);
-        let out = &mut out[..len];
-        out.fill(0.0);
-        for (unit, si) in w.chunks_exact(inputs + 2).zip(s.chunks_exact_mut(BLOCK)) {
-            let si = &mut si[..len];
-            activations(unit, data, start, si);
-            for (o, sp) in out.iter_mut().zip(si.iter_mut()) {
-                *sp = sigmoid(*sp);
-                *o = unit[0].mul_add(*sp, *o);
+        // The forward pass: residuals, and each unit's sigmoid values in `s`.
+        let mut take = |at: usize, out: &[f64]| {
+            add_squares(&mut sse, out, targets, start + at);
+            let y = &targets[start + at..];
+            for ((rp, o), t) in r[at..at + out.len()].iter_mut().zip(out).zip(y) {
+                *rp = o - t;
             }
+        };
+        let full = len / LANES * LANES;
+        for at in (0..full).step_by(LANES) {
+            let keep = Keep {
+                values: &mut s[at..],
+                stride: BLOCK,
+            };
+            let (out, _) = lanes::<AVX2>(w, inputs, data, start + at, f64::INFINITY, Some(keep));
+            take(at, &out);
         }
-        let y = &data.targets()[start..start + len];
-        for (i, ((rp, o), t)) in r[..len].iter_mut().zip(out.iter()).zip(y).enumerate() {
-            *rp = o - t;
-            lanes[i % 4] += *rp * *rp;
+        for at in full..len {
+            let keep = Keep {
+                values: &mut s[at..],
+                stride: BLOCK,
+            };
+            let (out, _) = chunk::<1>(w, inputs, data, start + at, f64::INFINITY, Some(keep));
+            take(at, &out);
         }
         let r = &r[..len];
         for ((unit, gu), si) in w
@@ -177,7 +194,7 @@ fn gradient_body(w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) ->
             }
         }
     }
-    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    (sse[0] + sse[1]) + (sse[2] + sse[3])
 }
 
 /// A portable body, and a body compiled with AVX2 and FMA enabled and
@@ -208,7 +225,7 @@ dispatch!(
 );
 dispatch!(
     /// SSE, with its gradient written into `grad`.
-    gradient: gradient_body, gradient_body, (w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) -> f64
+    gradient: gradient_body::<false>, gradient_body::<true>, (w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) -> f64
 );
 
 #[inline(always)]
@@ -233,5 +250,5 @@ pub fn evaluate_portable(w: &[f64], inputs: usize, data: &Patterns, limit: f64) 
 
 #[cfg(test)]
 pub fn gradient_portable(w: &[f64], inputs: usize, data: &Patterns, grad: &mut [f64]) -> f64 {
-    gradient_body(w, inputs, data, grad)
+    gradient_body::<false>(w, inputs, data, grad)
 }
