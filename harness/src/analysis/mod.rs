@@ -10,4 +10,4 @@ pub mod fronts;
 pub mod ledger;
 mod table;
 
-pub use table::{PartResults, Run, Stat, Table, analyse};
+pub use table::{PartResults, Robust, Run, Stat, TAIL_MULTIPLE, Table, analyse};

@@ -46,6 +46,57 @@ impl Stat {
     }
 }
 
+/// A run counts in a cell's tail when its value is beyond this multiple of
+/// the cell's median, in the worse direction (README, "The robust view").
+pub const TAIL_MULTIPLE: f64 = 2.0;
+
+/// What a mean hides: the median, the quartiles and the runs in the tail.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Robust {
+    pub median: f64,
+    pub q1: f64,
+    pub q3: f64,
+    /// Runs above TAIL_MULTIPLE x the median; None where that means nothing
+    /// (a metric where higher is better, or a median that is not positive).
+    pub tail: Option<usize>,
+}
+
+impl Robust {
+    pub fn of(values: &[f64], lower_is_better: bool) -> Option<Robust> {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+        if sorted.is_empty() {
+            return None;
+        }
+        sorted.sort_by(f64::total_cmp);
+        let median = quantile(&sorted, 0.5);
+        let tail = (lower_is_better && median > 0.0).then(|| {
+            sorted
+                .iter()
+                .filter(|&&v| v > TAIL_MULTIPLE * median)
+                .count()
+        });
+        Some(Robust {
+            median,
+            q1: quantile(&sorted, 0.25),
+            q3: quantile(&sorted, 0.75),
+            tail,
+        })
+    }
+}
+
+/// The q-quantile of sorted values, interpolating linearly between order
+/// statistics: numpy's and pandas' default (Hyndman and Fan's type 7), so a
+/// reader checking a report in pandas gets the same quartiles. statrs'
+/// quantile is type 8, hence this.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let at = q * (sorted.len() - 1) as f64;
+    let (below, frac) = (at.floor() as usize, at.fract());
+    match sorted.get(below + 1) {
+        Some(next) if frac > 0.0 => sorted[below] + frac * (next - sorted[below]),
+        _ => sorted[below],
+    }
+}
+
 /// One finished cell's value, with what pairs it to other methods' runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Run {
@@ -99,6 +150,12 @@ impl Table {
     /// Whether a smaller value of this table's metric is better.
     pub fn lower_is_better(&self) -> bool {
         metric::lower_is_better(&self.key)
+    }
+
+    /// The median, quartiles and tail of the runs of a row and method.
+    pub fn robust(&self, row: usize, method: usize) -> Option<Robust> {
+        let values: Vec<f64> = self.runs[row][method].iter().map(|r| r.value).collect();
+        Robust::of(&values, self.lower_is_better())
     }
 
     /// Mean run time per row and method.
@@ -442,5 +499,25 @@ mod tests {
         assert!((s.se - s.sd / 2.0).abs() < 1e-15);
         assert_eq!(Stat::of(&[7.0]).unwrap().sd, 0.0);
         assert!(Stat::of(&[]).is_none());
+    }
+
+    #[test]
+    fn quartiles_are_numpys_and_the_tail_counts_runs_past_twice_the_median() {
+        // numpy.percentile([1, 2, 3, 4], [25, 50, 75]) = 1.75, 2.5, 3.25.
+        let r = Robust::of(&[4.0, 1.0, 3.0, 2.0], true).unwrap();
+        assert_eq!((r.q1, r.median, r.q3), (1.75, 2.5, 3.25));
+        assert_eq!(r.tail, Some(0));
+        // Five runs near 1 and two wild ones: the mean (4.14) says nothing of the kind.
+        let runs = [1.0, 0.9, 1.1, 1.0, 1.2, 10.0, 2.5];
+        let r = Robust::of(&runs, true).unwrap();
+        assert_eq!((r.median, r.tail), (1.1, Some(2)));
+        // 2.2 is exactly twice the median: not above it.
+        assert_eq!(Robust::of(&[1.1, 1.1, 2.2], true).unwrap().tail, Some(0));
+        // Where higher is better, or the median is 0, a tail above means nothing.
+        assert_eq!(Robust::of(&runs, false).unwrap().tail, None);
+        assert_eq!(Robust::of(&[0.0, 0.0, 5.0], true).unwrap().tail, None);
+        let one = Robust::of(&[3.0], true).unwrap();
+        assert_eq!((one.q1, one.median, one.q3), (3.0, 3.0, 3.0));
+        assert!(Robust::of(&[f64::NAN], true).is_none());
     }
 }

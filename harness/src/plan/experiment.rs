@@ -133,6 +133,19 @@ pub struct ReportOptions {
     /// tested as methods are, runs paired by repetition and fold.
     #[serde(default)]
     pub compare: Vec<RawComparison>,
+    /// Why a regenerated cell departs from the paper's, where that is known
+    /// (a named preset, an ambiguity of the paper): shown beside the cell's
+    /// verdict.
+    #[serde(default)]
+    pub deviations: Vec<RawDeviation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeviation {
+    pub method: Spanned<String>,
+    pub dataset: Spanned<String>,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +177,7 @@ impl Default for ReportOptions {
             time_dataset: None,
             front_reference: None,
             compare: Vec::new(),
+            deviations: Vec::new(),
         }
     }
 }

@@ -58,10 +58,24 @@ pub struct Part {
     /// `[[report.compare]]`, checked.
     #[serde(default)]
     pub comparisons: Vec<Comparison>,
+    /// `[[report.deviations]]`, checked.
+    #[serde(default)]
+    pub deviations: Vec<Deviation>,
     /// (dataset index, protocol) in file order.
     pub datasets: Vec<(usize, Protocol)>,
     /// Method config indices in file order.
     pub methods: Vec<usize>,
+}
+
+/// The known reason a method's regenerated cell on a dataset departs from
+/// the paper's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deviation {
+    /// The method's label.
+    pub method: String,
+    /// The dataset's id.
+    pub dataset: String,
+    pub why: String,
 }
 
 /// One point of a one-parameter grid: which grid, its parameter and value.
@@ -321,6 +335,7 @@ fn plan_part(
             front_reference: None,
         },
         comparisons: Vec::new(),
+        deviations: Vec::new(),
     };
     let mut listed: HashMap<String, String> = HashMap::new();
     for d in &raw.datasets {
@@ -528,6 +543,7 @@ fn plan_part(
         .collect();
     part.published = Published::load(source, &raw.report.published, &names, &labels)?;
     part.tests = settings::test_settings(source, &raw.report, &names, &labels)?;
+    part.deviations = settings::deviations(source, &raw.report, &names, &labels)?;
     let tasks: Vec<Task> = part
         .datasets
         .iter()

@@ -1,7 +1,8 @@
 //! Cross-checks of a part's settings against its own methods and datasets:
-//! the report's tests (control, alpha, rope) and each dataset's protocol.
+//! the report's tests (control, alpha, rope), the deviations it explains and
+//! each dataset's protocol.
 
-use super::{Comparison, TestSettings, limits, metric};
+use super::{Comparison, Deviation, TestSettings, limits, metric};
 use crate::plan::experiment::{Protocol, RawComparison, ReportOptions, Source};
 use anyhow::{Context, Result, anyhow, bail};
 use nnbench_datasets::{Dataset, Tables, Task, split};
@@ -26,17 +27,7 @@ pub(super) fn test_settings(
         );
     }
     let find = |wanted: &toml::Spanned<String>, names: &[&str], what: &str| {
-        names
-            .iter()
-            .position(|n| *n == wanted.get_ref())
-            .ok_or_else(|| {
-                anyhow!(
-                    "{}: {what} {:?} is not in this experiment; it has: {}",
-                    source.at(wanted.span()),
-                    wanted.get_ref(),
-                    names.join(", ")
-                )
-            })
+        position(source, wanted, names, what)
     };
     let label_names: Vec<&str> = labels.iter().map(String::as_str).collect();
     let control = match &report.control {
@@ -63,6 +54,67 @@ pub(super) fn test_settings(
         time_dataset,
         front_reference,
     })
+}
+
+/// Where `wanted` is in `names`, or an error at its line naming what there is.
+fn position(
+    source: &Source,
+    wanted: &toml::Spanned<String>,
+    names: &[&str],
+    what: &str,
+) -> Result<usize> {
+    names
+        .iter()
+        .position(|n| *n == wanted.get_ref())
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: {what} {:?} is not in this experiment; it has: {}",
+                source.at(wanted.span()),
+                wanted.get_ref(),
+                names.join(", ")
+            )
+        })
+}
+
+/// `[[report.deviations]]`, each naming a method label and a dataset of
+/// this file (by name, as in `[[datasets]]`), at most once each pair.
+pub(super) fn deviations(
+    source: &Source,
+    report: &ReportOptions,
+    datasets: &[(String, String)],
+    labels: &[String],
+) -> Result<Vec<Deviation>> {
+    let label_names: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let dataset_names: Vec<&str> = datasets.iter().map(|(_, n)| n.as_str()).collect();
+    let mut out: Vec<Deviation> = Vec::new();
+    for raw in &report.deviations {
+        let m = position(source, &raw.method, &label_names, "method label")?;
+        let d = position(source, &raw.dataset, &dataset_names, "dataset")?;
+        let deviation = Deviation {
+            method: labels[m].clone(),
+            dataset: datasets[d].0.clone(),
+            why: raw.why.trim().to_string(),
+        };
+        if deviation.why.is_empty() {
+            bail!(
+                "{}: a deviation needs its `why`: the preset or the ambiguity that explains the cell",
+                source.at(raw.method.span())
+            );
+        }
+        if out
+            .iter()
+            .any(|o| (&o.method, &o.dataset) == (&deviation.method, &deviation.dataset))
+        {
+            bail!(
+                "{}: {} on {} is explained twice; keep one entry",
+                source.at(raw.method.span()),
+                deviation.method,
+                raw.dataset.get_ref()
+            );
+        }
+        out.push(deviation);
+    }
+    Ok(out)
 }
 
 /// A `[[report.compare]]` entry: its metrics known, distinct, of one

@@ -7,9 +7,9 @@ use super::plots;
 use super::provenance::Provenance;
 use crate::analysis::compare::{Outcome, Tests};
 use crate::analysis::ledger::{self, Ledger, Verdict};
-use crate::analysis::{PartResults, Stat, Table};
-use crate::plan::Part;
+use crate::analysis::{PartResults, Robust, Stat, TAIL_MULTIPLE, Table};
 use crate::plan::meta::PlanMeta;
+use crate::plan::{Deviation, Part};
 use crate::store::record::CellRecord;
 use anyhow::Result;
 use serde::Serialize;
@@ -68,6 +68,11 @@ pub struct TableView {
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub average: Vec<Cell>,
+    /// Per row, the median of each cell, its interquartile range and its
+    /// tail (runs above TAIL_MULTIPLE x the median) as the detail.
+    pub robust: Vec<Vec<Cell>>,
+    /// The tail's multiple, as the report states it.
+    pub tail_multiple: String,
     /// Mean, sd, se and n of every cell, long format, for tables/*.csv.
     pub long: Vec<LongRow>,
     pub ledger: Option<LedgerView>,
@@ -90,6 +95,11 @@ pub struct LongRow {
     pub mean: f64,
     pub sd: f64,
     pub se: f64,
+    pub median: f64,
+    pub q1: f64,
+    pub q3: f64,
+    /// Runs above TAIL_MULTIPLE x the median (lower-is-better metrics only).
+    pub tail: Option<usize>,
     pub published: Option<f64>,
 }
 
@@ -104,6 +114,10 @@ pub struct LedgerView {
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     pub average: Vec<Cell>,
+    /// "[1] zoo/tsoulos, PROPOSED: why", one per explained cell, in table order.
+    pub notes: Vec<String>,
+    /// "zoo/tsoulos (GENETIC)" for each worse verdict that no note explains.
+    pub unexplained: Vec<String>,
 }
 
 /// One table cell and how each format marks it (templates/ decide the looks).
@@ -442,8 +456,10 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
             })
             .collect(),
         average: mark_best(&t.average, t.lower_is_better()),
+        robust: robust_rows(t),
+        tail_multiple: format!("{TAIL_MULTIPLE}"),
         long: long_rows(t),
-        ledger: ledger::ledger(t, part.tests.alpha).map(|l| ledger_view(t, &l)),
+        ledger: ledger::ledger(t, part.tests.alpha).map(|l| ledger_view(t, &l, &part.deviations)),
         summary_header: [
             "method",
             "mean rank",
@@ -467,6 +483,43 @@ fn table_view(part_name: &str, part: &Part, t: &Table, tests: &Tests) -> Result<
     })
 }
 
+/// The robust view of a table: a row's medians, the best marked, each
+/// with its quartiles and tail beneath.
+fn robust_rows(t: &Table) -> Vec<Vec<Cell>> {
+    t.rows
+        .iter()
+        .enumerate()
+        .map(|(r, (d, p, _))| {
+            let robust: Vec<Option<Robust>> =
+                (0..t.methods.len()).map(|m| t.robust(r, m)).collect();
+            let medians: Vec<Option<f64>> = robust.iter().map(|x| x.map(|x| x.median)).collect();
+            let cells = mark_best(&medians, t.lower_is_better())
+                .into_iter()
+                .zip(&robust)
+                .map(|(cell, x)| match x {
+                    Some(x) => Cell {
+                        detail: robust_detail(x),
+                        ..cell
+                    },
+                    None => cell,
+                });
+            [Cell::from(d.clone()), Cell::from(p.clone())]
+                .into_iter()
+                .chain(cells)
+                .collect()
+        })
+        .collect()
+}
+
+/// "IQR 0.05–0.11, 8 in the tail".
+fn robust_detail(x: &Robust) -> String {
+    let iqr = format!("IQR {}–{}", number(x.q1), number(x.q3));
+    match x.tail {
+        Some(k) => format!("{iqr}, {k} in the tail"),
+        None => iqr,
+    }
+}
+
 fn long_rows(t: &Table) -> Vec<LongRow> {
     t.rows
         .iter()
@@ -474,6 +527,7 @@ fn long_rows(t: &Table) -> Vec<LongRow> {
         .flat_map(|(r, (dataset, _, stats))| {
             stats.iter().enumerate().filter_map(move |(m, s)| {
                 let s = (*s)?;
+                let robust = t.robust(r, m)?;
                 Some(LongRow {
                     dataset: dataset.clone(),
                     method: t.methods[m].clone(),
@@ -481,6 +535,10 @@ fn long_rows(t: &Table) -> Vec<LongRow> {
                     mean: s.mean,
                     sd: s.sd,
                     se: s.se,
+                    median: robust.median,
+                    q1: robust.q1,
+                    q3: robust.q3,
+                    tail: robust.tail,
                     published: t.published.get(r).and_then(|p| p[m]),
                 })
             })
@@ -619,7 +677,7 @@ fn per_dataset_grid(t: &Table, tests: &Tests) -> Option<Grid> {
     })
 }
 
-fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
+fn ledger_view(t: &Table, l: &Ledger, deviations: &[Deviation]) -> LedgerView {
     // "mean ± se", then the paper's value and the difference, then the verdict.
     let cell = |regenerated: Stat, published: f64, verdict: Option<Verdict>| Cell {
         text: format!("{} ± {}", number(regenerated.mean), number(regenerated.se)),
@@ -640,23 +698,49 @@ fn ledger_view(t: &Table, l: &Ledger) -> LedgerView {
         Some(s) => cell(s, e.published, e.verdict),
         None => plain("not run".into(), format!("paper {}", number(e.published))),
     };
+    let (mut notes, mut unexplained) = (Vec::new(), Vec::new());
+    let rows = l
+        .rows
+        .iter()
+        .map(|(r, entries)| {
+            let dataset = &t.rows[*r].0;
+            let cells = entries.iter().zip(&l.methods).map(|(e, &m)| {
+                let Some(e) = e else {
+                    return Cell::from("—".to_string());
+                };
+                let mut cell = entry(e);
+                let method = &t.methods[m];
+                match deviations
+                    .iter()
+                    .find(|d| (&d.method, &d.dataset) == (method, dataset))
+                {
+                    Some(d) => {
+                        notes.push(format!(
+                            "[{}] {dataset}, {method}: {}",
+                            notes.len() + 1,
+                            d.why
+                        ));
+                        cell.detail = format!("{}; see note [{}]", cell.detail, notes.len());
+                    }
+                    None if e.verdict == Some(Verdict::Worse) => {
+                        unexplained.push(format!("{dataset} ({method})"));
+                    }
+                    None => {}
+                }
+                cell
+            });
+            std::iter::once(Cell::from(dataset.clone()))
+                .chain(cells)
+                .collect()
+        })
+        .collect();
     LedgerView {
         header: std::iter::once("dataset".to_string())
             .chain(l.methods.iter().map(|&m| t.methods[m].clone()))
             .collect(),
-        rows: l
-            .rows
-            .iter()
-            .map(|(r, entries)| {
-                std::iter::once(Cell::from(t.rows[*r].0.clone()))
-                    .chain(
-                        entries
-                            .iter()
-                            .map(|e| e.as_ref().map_or(Cell::from("—".to_string()), entry)),
-                    )
-                    .collect()
-            })
-            .collect(),
+        rows,
+        notes,
+        unexplained,
         average: l
             .average
             .iter()
@@ -902,7 +986,68 @@ fn summarise_notes(notes: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::mark_best;
+    use super::*;
+    use crate::analysis::Run;
+    use nnbench_datasets::Task;
+
+    /// One method on two datasets, both well above their published errors.
+    fn worse_on_both() -> Table {
+        let runs = [vec![10.0, 11.0, 12.0], vec![20.0, 21.0, 22.0]];
+        let run = |&value: &f64| Run {
+            repetition: 0,
+            fold: 0,
+            value,
+            wall_s: 0.0,
+            trace: Vec::new(),
+        };
+        Table {
+            task: Task::Classification,
+            metric: "class_error_pct".into(),
+            methods: vec!["PROPOSED".into()],
+            rows: ["zoo/tsoulos", "pageblocks/tsoulos"]
+                .iter()
+                .zip(&runs)
+                .map(|(d, r)| (d.to_string(), String::new(), vec![Stat::of(r)]))
+                .collect(),
+            average: vec![None],
+            published: vec![vec![Some(5.0)], vec![Some(6.0)]],
+            published_average: vec![None],
+            runs: runs
+                .iter()
+                .map(|r| vec![r.iter().map(run).collect()])
+                .collect(),
+            spend: vec![None],
+            key: "test_error".into(),
+            title: None,
+            traces: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_explained_cell_points_to_its_note_and_an_unexplained_worse_one_is_named() {
+        let t = worse_on_both();
+        let l = ledger::ledger(&t, 0.05).unwrap();
+        let deviations = [Deviation {
+            method: "PROPOSED".into(),
+            dataset: "zoo/tsoulos".into(),
+            why: "the one output ranks seven classes".into(),
+        }];
+        let view = ledger_view(&t, &l, &deviations);
+        assert!(
+            view.rows[0][1].detail.ends_with("see note [1]"),
+            "{}",
+            view.rows[0][1].detail
+        );
+        assert_eq!(
+            view.notes,
+            ["[1] zoo/tsoulos, PROPOSED: the one output ranks seven classes"]
+        );
+        assert_eq!(view.unexplained, ["pageblocks/tsoulos (PROPOSED)"]);
+        // Without deviations both worse verdicts are named, and nothing points to a note.
+        let plain = ledger_view(&t, &l, &[]);
+        assert!(plain.notes.is_empty() && !plain.rows[0][1].detail.contains("note"));
+        assert_eq!(plain.unexplained.len(), 2);
+    }
 
     fn bold(values: &[Option<f64>], lower: bool) -> Vec<bool> {
         mark_best(values, lower).iter().map(|c| c.best).collect()

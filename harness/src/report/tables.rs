@@ -15,6 +15,10 @@ pub fn table_frame(rows: &[LongRow]) -> Result<DataFrame> {
         column("mean", rows, |r| r.mean),
         column("sd", rows, |r| r.sd),
         column("se", rows, |r| r.se),
+        column("median", rows, |r| r.median),
+        column("q1", rows, |r| r.q1),
+        column("q3", rows, |r| r.q3),
+        column("tail", rows, |r| r.tail.map(|k| k as u64)),
         column("published", rows, |r| r.published),
     ];
     DataFrame::new(rows.len(), columns).context("cannot build a report table")

@@ -210,6 +210,22 @@ fn bad_report_settings_name_the_setting_and_the_choices() {
             "time_dataset = \"wine\"",
             "time_dataset \"wine\" is not in this experiment; it has: iris",
         ),
+        (
+            "deviations = [{ method = \"ADAM\", dataset = \"iris\", why = \"x\" }]",
+            "bad.toml:7: method label \"ADAM\" is not in this experiment; it has: MEAN",
+        ),
+        (
+            "deviations = [{ method = \"MEAN\", dataset = \"wine\", why = \"x\" }]",
+            "bad.toml:7: dataset \"wine\" is not in this experiment; it has: iris",
+        ),
+        (
+            "deviations = [{ method = \"MEAN\", dataset = \"iris\", why = \" \" }]",
+            "bad.toml:7: a deviation needs its `why`",
+        ),
+        (
+            "deviations = [{ method = \"MEAN\", dataset = \"iris\", why = \"a\" }, { method = \"MEAN\", dataset = \"iris\", why = \"b\" }]",
+            "MEAN on iris is explained twice",
+        ),
     ] {
         let e = refuse(
             &format!("{IRIS}[[methods]]\nname = \"MEAN\"\n[report]\n{setting}\n"),

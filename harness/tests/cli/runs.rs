@@ -71,9 +71,19 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
     let table =
         std::fs::read_to_string(dir.path().join("tables/smoke-regression-mse.csv")).unwrap();
     assert!(
-        table.starts_with("dataset,method,n,mean,sd,se,published\n"),
+        table.starts_with("dataset,method,n,mean,sd,se,median,q1,q3,tail,published\n"),
         "{table}"
     );
+    // The robust view's quartiles bracket the median, and at most every run is in the tail.
+    for line in table.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let number = |i: usize| f[i].parse::<f64>().unwrap();
+        assert!(number(7) <= number(6) && number(6) <= number(8), "{line}");
+        assert!(
+            f[9].parse::<usize>().unwrap() <= f[2].parse::<usize>().unwrap(),
+            "{line}"
+        );
+    }
     // Two datasets per task x two methods.
     assert_eq!(table.lines().count(), 1 + 2 * 2, "{table}");
     let methods =
