@@ -6,7 +6,7 @@ use nnbench_datasets::Task;
 
 /// `test_error` is the papers' number: classification error in percent, or
 /// MSE for regression. The others are test-part metrics of one task.
-pub const ALL: [(&str, Option<Task>); 37] = [
+pub const ALL: [(&str, Option<Task>); 39] = [
     ("test_error", None),
     ("class_error_pct", Some(Task::Classification)),
     ("accuracy_pct", Some(Task::Classification)),
@@ -20,6 +20,9 @@ pub const ALL: [(&str, Option<Task>); 37] = [
     ("loss", None),
     // Seconds a run spent computing Shapley values (SHAP-informed methods).
     ("shap_seconds", None),
+    // The size of a Tsoulos network's trained weights (NetworkModel's notes).
+    ("weight_max_abs", None),
+    ("weight_rms", None),
     // Indicators of a front's test-part objectives (analysis/fronts.rs);
     // their tables appear by themselves when a method returns a front.
     ("hypervolume", None),

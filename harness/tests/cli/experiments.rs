@@ -47,6 +47,10 @@ fn every_shipped_experiment_plans() {
             "bench.toml",
             "5 datasets, 7 method configurations, 350 cells",
         ),
+        (
+            "tsoulos2023-presets.toml",
+            "6 datasets, 6 method configurations, 1080 cells",
+        ),
         ("smoke.toml", "120 cells"),
         ("quickstart.toml", "180 cells"),
     ] {

@@ -93,6 +93,16 @@ impl Model for NetworkModel {
     fn outputs(&self, data: &Patterns) -> Vec<f64> {
         self.network.outputs(&self.weights, data)
     }
+
+    /// The size of the trained weights: a run whose test error is far above
+    /// its training error with large weights has fitted the training rows
+    /// with a steep, wild function (README, "PROPOSED's heavy tail").
+    fn notes(&self) -> Vec<(&'static str, f64)> {
+        let n = self.weights.len().max(1) as f64;
+        let max = self.weights.iter().fold(0.0, |m: f64, w| m.max(w.abs()));
+        let rms = (self.weights.iter().map(|w| w * w).sum::<f64>() / n).sqrt();
+        vec![("weight_max_abs", max), ("weight_rms", rms)]
+    }
 }
 
 pub struct Trained {
@@ -244,5 +254,22 @@ pub mod check {
         } else {
             Err(ParamError::new(key, v, "must be in [0, 1)"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_network_model_notes_the_largest_and_the_rms_weight() {
+        let model = NetworkModel {
+            network: Network::new(1, 2),
+            weights: vec![3.0, -4.0, 0.0, 0.0, 0.0, 0.0],
+        };
+        let notes = model.notes();
+        // max |w| = 4; rms = sqrt((9 + 16) / 6).
+        assert_eq!(notes[0], ("weight_max_abs", 4.0));
+        assert_eq!(notes[1], ("weight_rms", (25.0f64 / 6.0).sqrt()));
     }
 }
