@@ -95,9 +95,10 @@ pub struct LongRow {
     pub mean: f64,
     pub sd: f64,
     pub se: f64,
-    pub median: f64,
-    pub q1: f64,
-    pub q3: f64,
+    /// The robust view's numbers; None where every run's value is NaN.
+    pub median: Option<f64>,
+    pub q1: Option<f64>,
+    pub q3: Option<f64>,
     /// Runs above TAIL_MULTIPLE x the median (lower-is-better metrics only).
     pub tail: Option<usize>,
     pub published: Option<f64>,
@@ -527,7 +528,7 @@ fn long_rows(t: &Table) -> Vec<LongRow> {
         .flat_map(|(r, (dataset, _, stats))| {
             stats.iter().enumerate().filter_map(move |(m, s)| {
                 let s = (*s)?;
-                let robust = t.robust(r, m)?;
+                let robust = t.robust(r, m);
                 Some(LongRow {
                     dataset: dataset.clone(),
                     method: t.methods[m].clone(),
@@ -535,10 +536,10 @@ fn long_rows(t: &Table) -> Vec<LongRow> {
                     mean: s.mean,
                     sd: s.sd,
                     se: s.se,
-                    median: robust.median,
-                    q1: robust.q1,
-                    q3: robust.q3,
-                    tail: robust.tail,
+                    median: robust.map(|x| x.median),
+                    q1: robust.map(|x| x.q1),
+                    q3: robust.map(|x| x.q3),
+                    tail: robust.and_then(|x| x.tail),
                     published: t.published.get(r).and_then(|p| p[m]),
                 })
             })
