@@ -5,6 +5,7 @@
 //! before starting a grid that may be an hour or a week.
 
 use crate::plan::{Plan, limits};
+use crate::report::number;
 use crate::store::Store;
 use crate::store::lock::Access;
 use crate::store::record::CellRecord;
@@ -246,10 +247,12 @@ pub fn by_method(plan: &Plan, out: &Path, cores: usize) -> Result<Option<String>
     }
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(6);
     let line = |label: &str, cells: usize, seconds: f64, counted: usize| {
+        // Significant digits, not fixed decimals: a fast method's cells
+        // take well under a millisecond, and "0.000" would say nothing.
         format!(
-            "  {label:width$}  {cells:>7}  {:>10.3}  {:>9.3}",
-            seconds / counted.max(1) as f64,
-            seconds / 3600.0
+            "  {label:width$}  {cells:>7}  {:>10}  {:>9}",
+            number(seconds / counted.max(1) as f64),
+            number(seconds / 3600.0)
         )
     };
     let mut text = format!(

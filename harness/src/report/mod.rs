@@ -12,6 +12,7 @@ mod provenance;
 mod publish;
 mod tables;
 
+pub use format::number;
 pub use provenance::Provenance;
 
 use crate::analysis::PartResults;
