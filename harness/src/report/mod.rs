@@ -131,6 +131,8 @@ fn tex_escape(text: String) -> String {
             '^' => out.push_str("\\textasciicircum{}"),
             '—' => out.push_str("---"),
             '±' => out.push_str("$\\pm$"),
+            '×' => out.push_str("$\\times$"),
+            '–' => out.push_str("--"),
             '▲' => out.push_str("$\\blacktriangle$"),
             '▼' => out.push_str("$\\blacktriangledown$"),
             _ => out.push(c),
@@ -151,5 +153,6 @@ mod tests {
         );
         assert_eq!(tex_escape("a\\b".into()), "a\\textbackslash{}b");
         assert_eq!(tex_escape("1 ± 2".into()), "1 $\\pm$ 2");
+        assert_eq!(tex_escape("IQR 1–2, 2×".into()), "IQR 1--2, 2$\\times$");
     }
 }
