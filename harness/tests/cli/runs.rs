@@ -57,8 +57,9 @@ fn smoke_writes_a_report_with_both_methods_on_both_tasks() {
         tex.contains("\\begin{tabular}{llrr}") && tex.contains("heart/keel\\_headerless &"),
         "{tex}"
     );
-    // Per task: the paper-style table and the methods-compared table.
-    assert_eq!(tex.matches("\\begin{table}").count(), 4);
+    // Per task: the paper-style table, its robust view and the
+    // methods-compared table.
+    assert_eq!(tex.matches("\\begin{table}").count(), 6);
     for file in [
         "tables/smoke-classification-class-error-pct.csv",
         "tables/smoke-regression-mse.tex",
