@@ -49,7 +49,7 @@ fn every_shipped_experiment_plans() {
         ),
         (
             "tsoulos2023-presets.toml",
-            "6 datasets, 7 method configurations, 1260 cells",
+            "7 datasets, 7 method configurations, 1470 cells",
         ),
         ("smoke.toml", "120 cells"),
         ("quickstart.toml", "180 cells"),
