@@ -132,7 +132,8 @@ fn tex_escape(text: String) -> String {
             '—' => out.push_str("---"),
             '±' => out.push_str("$\\pm$"),
             '×' => out.push_str("$\\times$"),
-            '–' => out.push_str("--"),
+            // Not "--": beside a minus sign that would make "---", an em dash.
+            '–' => out.push_str("\\textendash{}"),
             '▲' => out.push_str("$\\blacktriangle$"),
             '▼' => out.push_str("$\\blacktriangledown$"),
             _ => out.push(c),
@@ -153,6 +154,9 @@ mod tests {
         );
         assert_eq!(tex_escape("a\\b".into()), "a\\textbackslash{}b");
         assert_eq!(tex_escape("1 ± 2".into()), "1 $\\pm$ 2");
-        assert_eq!(tex_escape("IQR 1–2, 2×".into()), "IQR 1--2, 2$\\times$");
+        assert_eq!(
+            tex_escape("IQR -3–-2, 2×".into()),
+            "IQR -3\\textendash{}-2, 2$\\times$"
+        );
     }
 }
